@@ -1,0 +1,183 @@
+"""Analysis: stream stored documents through the Dutch pipeline into sentences and signals.
+
+Texts flow through ``nlp.pipe`` in batches straight into the store; no list of
+all Docs is kept. Only documents that were not analysed yet with the current
+pipeline and codebook are processed (``analysis_key``), so a re-run after new
+texts only parses the new ones. Each batch is written in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from sib_nlp import __version__
+from sib_nlp.config import Settings
+from sib_nlp.io.store import Store
+from sib_nlp.nlp.loader import pipeline_info
+from sib_nlp.schemas import SENTENCE_COLUMNS, SIGNAL_COLUMNS
+from sib_nlp.signals.codebook import Codebook, load_codebook
+from sib_nlp.signals.document import document_signals
+
+log = logging.getLogger(__name__)
+
+
+def analysis_key(nlp: Language, codebook: Codebook) -> str:
+    """Identifies the models that produced an analysis; a change means re-analysis."""
+    info = pipeline_info(nlp)
+    raw = json.dumps([info.get("name"), info.get("version"), nlp.pipe_names, codebook.digest, __version__])
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+CONTENT_POS = {"NOUN", "PROPN", "ADJ", "VERB"}
+
+
+def content_lemmas(tokens) -> str:  # noqa: ANN001 - a Span or Doc
+    """Lower-cased lemmas of content words: the vocabulary of the theme models.
+
+    With POS tags: nouns, proper nouns, adjectives and verbs; without (the
+    fallback pipeline): every alphabetic non-stop word.
+    """
+    tagged = any(t.pos_ for t in tokens)
+    out = []
+    for t in tokens:
+        if not t.is_alpha or t.is_stop or len(t) < 3:
+            continue
+        if tagged and t.pos_ not in CONTENT_POS:
+            continue
+        if t.text.isupper() and len(t) > 3:  # placeholders such as PERSOON
+            continue
+        out.append(t.lemma_.lower() or t.lower_)
+    return " ".join(out)
+
+
+def doc_rows(doc: Doc, document_id: str, codebook: Codebook) -> tuple[list[dict], list[dict]]:
+    """Sentence and signal rows of one analysed Doc (sentence and document level)."""
+    sentences = []
+    sent_ids = []
+    for i, sent in enumerate(doc.sents):
+        sid = f"{document_id}:{i}"
+        sent_ids.append(sid)
+        sentences.append(
+            {
+                "sentence_id": sid,
+                "document_id": document_id,
+                "idx": i,
+                "text": sent.text.strip(),
+                "lemmas": content_lemmas(sent),
+                "start_char": sent.start_char,
+                "end_char": sent.end_char,
+            }
+        )
+    signals = []
+    for s in doc._.sib_signals or []:
+        signals.append(_signal_row(document_id, sent_ids[s["sentence"]], s))
+    for s in document_signals(doc, codebook):
+        if s["label"] == "reflectie.diepte":
+            row = _signal_row(document_id, None, s)
+            row["aspect"] = str(s["value"])  # the level, kept as text like the other aspects
+            signals.append(row)
+    return sentences, signals
+
+
+def _signal_row(document_id: str, sentence_id: str | None, s: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "document_id": document_id,
+        "sentence_id": sentence_id,
+        "label": s["label"],
+        "confidence": float(s["confidence"]),
+        "evidence": s.get("evidence"),
+        "detector": s.get("detector"),
+        "polarity": s.get("polarity"),
+        "aspect": s.get("aspect"),
+        "partner": s.get("partner"),
+    }
+
+
+def _set_text_type(doc: Doc, text_type: str | None) -> Doc:
+    doc.user_data["sib_text_type"] = text_type
+    return doc
+
+
+@dataclass
+class AnalyseSummary:
+    analysed: int
+    skipped: int
+    sentences: int
+    signals: int
+    analysis_key: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def analyse_store(
+    store: Store,
+    nlp: Language,
+    settings: Settings,
+    codebook: Codebook | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> AnalyseSummary:
+    """Analyse every document that is new or was analysed with other models."""
+    codebook = codebook or load_codebook()
+    key = analysis_key(nlp, codebook)
+    todo = store.documents_to_analyse(key)
+    total_nl = int(store.con.execute("SELECT count(*) FROM documents WHERE language = 'nl'").fetchone()[0])
+    done = n_sents = n_sigs = 0
+    batch_ids: list[str] = []
+    batch_sents: list[dict] = []
+    batch_sigs: list[dict] = []
+    text_types = dict(zip(todo.document_id, todo.text_type, strict=True))
+
+    def flush() -> None:
+        nonlocal batch_ids, batch_sents, batch_sigs
+        if batch_ids:
+            store.save_analysis(
+                key,
+                batch_ids,
+                pd.DataFrame(batch_sents, columns=SENTENCE_COLUMNS),
+                pd.DataFrame(batch_sigs, columns=SIGNAL_COLUMNS),
+            )
+        batch_ids, batch_sents, batch_sigs = [], [], []
+
+    for doc, doc_id in _pipe_with_types(nlp, todo, text_types, settings):
+        sents, sigs = doc_rows(doc, doc_id, codebook)
+        batch_ids.append(doc_id)
+        batch_sents.extend(sents)
+        batch_sigs.extend(sigs)
+        done += 1
+        n_sents += len(sents)
+        n_sigs += len(sigs)
+        if len(batch_ids) >= settings.batch_size * 4:
+            flush()
+            if progress:
+                progress(done, len(todo))
+    flush()
+    if progress:
+        progress(done, len(todo))
+    return AnalyseSummary(done, total_nl - done, n_sents, n_sigs, key)
+
+
+def _pipe_with_types(
+    nlp: Language, todo: pd.DataFrame, text_types: dict[str, str], settings: Settings
+) -> Iterator[tuple[Doc, str]]:
+    """Run the pipeline with the text type known to the detectors.
+
+    The tokenizer runs first so the text type can be put in ``doc.user_data``
+    before the components see the Doc; the rest of the pipeline then runs via
+    ``nlp.pipe`` on those Docs (one pass, batched, multi-process if configured).
+    """
+    def prepared() -> Iterator[tuple[Doc, str]]:
+        for row in todo.itertuples():
+            doc = nlp.make_doc(row.text)
+            yield _set_text_type(doc, text_types.get(row.document_id)), row.document_id
+
+    yield from nlp.pipe(prepared(), as_tuples=True, batch_size=settings.batch_size, n_process=settings.n_process)

@@ -1,0 +1,297 @@
+"""Pseudonymisation of Dutch texts about real people, before anything is stored.
+
+Two layers:
+
+1. Pattern detectors for structured identifiers: e-mail addresses, Dutch phone
+   numbers, BSN (checked with the 11-test), IBAN (checked with mod-97), postcodes,
+   street addresses and URLs with personal paths.
+2. Person names from ``deduce`` (Dutch de-identification, name lists and
+   context rules), configured for our kind of text: places, institutions and
+   dates are *not* redacted (they are what the programme is about), and
+   deduce's over-reach on programme words (``Rijk``, ``Kamer``, a province
+   mistaken for a surname) is filtered out. Role words in front of a name stay
+   ("collega [PERSOON-1]"), because they are collaboration evidence.
+
+Placeholders are consistent within a document: the same name gets the same
+``[PERSOON-n]`` every time it occurs, including a surname used alone after the
+full name appeared.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+KINDS = ("persoon", "email", "telefoon", "bsn", "iban", "postcode", "adres", "url")
+PLACEHOLDER = {
+    "persoon": "PERSOON",
+    "email": "EMAIL",
+    "telefoon": "TELEFOON",
+    "bsn": "BSN",
+    "iban": "IBAN",
+    "postcode": "POSTCODE",
+    "adres": "ADRES",
+    "url": "URL",
+}
+
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.IGNORECASE)
+# +31 6 12345678, 06-12345678, +31 (0)30 6040100, +31 (030) 6040100, 030 - 604 01 00, 0031 70 1234567
+_PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\+|00)31[\s.-]*(?:\(0\)[\s.-]*)?(?:\(0?\d{1,3}\)|0?\d{1,3})|\(?0\d{1,3}\)?)"
+    r"(?:[\s.-]{0,3}\d){6,8}(?!\d)"
+)
+_BSN = re.compile(r"(?<!\d)(\d{4}[.\s]?\d{2}[.\s]?\d{3}|\d{3}[.\s]?\d{3}[.\s]?\d{3}|\d{8,9})(?!\d)")
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}[ ]?[A-Z]{4}(?:[ ]?\d{2,4}){2,5}\b")
+_POSTCODE = re.compile(r"\b[1-9]\d{3}[ ]?(?!SA|SD|SS)[A-Z]{2}\b")
+_STREET = re.compile(
+    r"\b[A-Z][a-zà-ÿ]+(?:[ -][A-Z]?[a-zà-ÿ]+)*"
+    r"(?:straat|laan|weg|plein|gracht|kade|singel|dijk|steeg|hof|park|pad|dreef|markt)"
+    r"[ ]\d{1,4}[ ]?[a-zA-Z]?\b"
+)
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')]+", re.IGNORECASE)
+# URL paths that point at a person rather than an organisation page
+_PERSONAL_PATH = re.compile(r"/(?:in|pub|profile|profiel|user|users|people|medewerkers?|~)[/\w.-]*|/@\w+", re.I)
+
+# words that deduce takes for names but that are the organisation's own words
+_NOT_NAMES = {
+    w.lower()
+    for w in (
+        "Rijk Rijksoverheid Kamer Tweede Eerste Samen Beleid Directie Gemeente Provincie Ministerie Bureau "
+        "Raad Staten Koning Koningin Haag Europa Team Programma Leerwerkopdracht Opgave Bedoeling "
+        "Buiten Groningen Friesland Drenthe Overijssel Flevoland Gelderland Utrecht Holland Zeeland Brabant "
+        "Limburg Noord Zuid Oost West Mei Juni Juli Maart April Augustus September Oktober November December "
+        "Januari Februari Maandag Dinsdag Woensdag Donderdag Vrijdag Zaterdag Zondag"
+    ).split()
+}
+_ROLE_WORDS = {
+    "collega",
+    "collega's",
+    "leidinggevende",
+    "manager",
+    "teamleider",
+    "directeur",
+    "trainer",
+    "coach",
+    "wethouder",
+    "minister",
+    "staatssecretaris",
+    "mijn",
+    "onze",
+    "met",
+    "en",
+    "de",
+    "van",
+}
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    kind: str
+    text: str
+
+
+@dataclass
+class PseudonymisedText:
+    text: str
+    counts: dict[str, int] = field(default_factory=dict)
+    spans: list[Span] = field(default_factory=list)  # positions in the *original* text
+
+
+def bsn_valid(digits: str) -> bool:
+    """The Dutch 11-test for a BSN (9 digits; 8-digit numbers get a leading zero)."""
+    digits = re.sub(r"\D", "", digits)
+    if len(digits) == 8:
+        digits = "0" + digits
+    if len(digits) != 9 or digits == "000000000":
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:8], range(9, 1, -1), strict=True)) - int(digits[8])
+    return total % 11 == 0
+
+
+def iban_valid(iban: str) -> bool:
+    s = re.sub(r"\s", "", iban).upper()
+    if not re.fullmatch(r"[A-Z]{2}\d{2}[A-Z0-9]{10,30}", s):
+        return False
+    rearranged = s[4:] + s[:4]
+    number = "".join(str(int(ch, 36)) for ch in rearranged)
+    return int(number) % 97 == 1
+
+
+def pattern_spans(text: str) -> list[Span]:
+    """Structured identifiers found by patterns (validated where a checksum exists)."""
+    spans: list[Span] = []
+    for m in _EMAIL.finditer(text):
+        spans.append(Span(m.start(), m.end(), "email", m.group()))
+    for m in _URL.finditer(text):
+        url = m.group().rstrip(".,;:!?")
+        rest = url.split("//", 1)[-1]
+        path = rest[rest.find("/") :] if "/" in rest else ""
+        if _PERSONAL_PATH.search(path):
+            spans.append(Span(m.start(), m.start() + len(url), "url", url))
+    for m in _IBAN.finditer(text):
+        if iban_valid(m.group()):
+            spans.append(Span(m.start(), m.end(), "iban", m.group()))
+    for m in _BSN.finditer(text):
+        if bsn_valid(m.group()):
+            spans.append(Span(m.start(), m.end(), "bsn", m.group()))
+    for m in _PHONE.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        if 9 <= len(digits) <= 13:
+            spans.append(Span(m.start(), m.end(), "telefoon", m.group().strip()))
+    for m in _STREET.finditer(text):
+        spans.append(Span(m.start(), m.end(), "adres", m.group()))
+    for m in _POSTCODE.finditer(text):
+        spans.append(Span(m.start(), m.end(), "postcode", m.group()))
+    return spans
+
+
+@lru_cache(maxsize=1)
+def _deduce():  # noqa: ANN202
+    import logging
+
+    logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
+    import deduce
+
+    model = deduce.Deduce()
+    # programme and organisation words are never names
+    model.lookup_structs["whitelist"].add_items_from_iterable(sorted(_NOT_NAMES))
+    return model
+
+
+def warm_up() -> None:
+    """Build deduce's lookup tables now (the first use takes ~2 minutes, later ones ~7 s)."""
+    _deduce().deidentify("Jan de Vries")
+
+
+_DEDUCE_DISABLED = {"institutions", "dates", "ages", "identifiers", "phone_numbers", "email_addresses", "urls"}
+
+
+def name_spans(text: str) -> list[Span]:
+    """Person names according to deduce, with our corrections."""
+    doc = _deduce().deidentify(text, disabled=_DEDUCE_DISABLED)
+    lookups = _deduce().lookup_structs
+    spans = []
+    for ann in doc.annotations:
+        if ann.tag != "persoon":
+            continue  # locations are found so they win overlaps, but places are not redacted
+        for span in _clean_name_span(text, ann.start_char, ann.end_char):
+            if not _word_not_name(text, span, lookups):
+                spans.append(span)
+    return spans
+
+
+_ARTICLES = {"de", "het", "een", "deze", "die", "dit", "dat", "onze", "ons"}
+
+
+def _word_not_name(text: str, span: Span, lookups) -> bool:  # noqa: ANN001
+    """A "name" that is an ordinary word in its context.
+
+    - after an article ("de Voedselbank", "het Rijk"): Dutch does not put an
+      article before a person's name;
+    - at the start of a sentence, a common Dutch word that is not a known first
+      name, followed by a lower-case word ("Mooi om te zien").
+    """
+    before = text[: span.start].rstrip()
+    prev_word = re.findall(r"(\w+)\W*$", before)
+    if prev_word and prev_word[0].lower() in _ARTICLES:
+        return True
+    if " " in span.text.strip():
+        return False
+    sentence_start = not before or before[-1] in ".!?:\n"
+    after = text[span.end :].lstrip(" ")
+    next_lower = bool(re.match(r"[a-zà-ÿ]", after))
+    word = span.text.strip()
+    if sentence_start and next_lower and word.lower() in lookups["common_word"].items():
+        return not lookups["first_name"].__contains__([word])
+    return False
+
+
+def _clean_name_span(text: str, start: int, end: int) -> list[Span]:
+    """Split a deduce name span at words that are not names.
+
+    Role words at the front stay visible ("collega [PERSOON-1]"), and programme
+    words deduce mistook for names ("Rijk", "Gelderland") are dropped, also when
+    deduce merged them with a real name next to them ("het Rijk. De Jong").
+    """
+    runs: list[list[tuple[int, int]]] = [[]]
+    for m in re.finditer(r"\S+", text[start:end]):
+        word = m.group().strip(".,;:()").lower()
+        if word in _NOT_NAMES or (not runs[-1] and word in _ROLE_WORDS and m.group()[0].islower()):
+            runs.append([])
+            continue
+        runs[-1].append((start + m.start(), start + m.end()))
+    spans = []
+    for run in runs:
+        if not run:
+            continue
+        s, e = run[0][0], run[-1][1]
+        while e > s and text[e - 1] in ".,;:":
+            e -= 1
+        surface = text[s:e]
+        if any(ch.isupper() for ch in surface):
+            spans.append(Span(s, e, "persoon", surface))
+    return spans
+
+
+def _resolve(spans: list[Span]) -> list[Span]:
+    """Non-overlapping spans, longest first."""
+    chosen: list[Span] = []
+    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+        if all(span.end <= c.start or span.start >= c.end for c in chosen):
+            chosen.append(span)
+    return sorted(chosen, key=lambda s: s.start)
+
+
+def _name_key(surface: str) -> str:
+    return re.sub(r"\s+", " ", surface.strip().lower())
+
+
+def pseudonymise(text: str, use_names: bool = True) -> PseudonymisedText:
+    """Replace personal data by consistent placeholders; return the text and counts by kind."""
+    spans = pattern_spans(text)
+    if use_names:
+        spans += name_spans(text)
+    spans = _resolve(spans)
+    numbering: dict[str, dict[str, int]] = {k: {} for k in KINDS}
+    out: list[str] = []
+    pos = 0
+    counts: Counter[str] = Counter()
+    for span in spans:
+        key = _name_key(span.text)
+        seen = numbering[span.kind]
+        if span.kind == "persoon" and key not in seen:
+            # a surname alone, or a first name alone, after the full name: same person
+            for full, number in seen.items():
+                parts = full.split()
+                if len(parts) > 1 and (full.endswith(" " + key) or key == parts[0]):
+                    seen[key] = number
+                    break
+        if key not in seen:
+            seen[key] = max(seen.values(), default=0) + 1
+        out.append(text[pos : span.start])
+        out.append(f"[{PLACEHOLDER[span.kind]}-{seen[key]}]")
+        pos = span.end
+        counts[span.kind] += 1
+    out.append(text[pos:])
+    return PseudonymisedText("".join(out), dict(counts), spans)
+
+
+_PARTICIPANT_OK = re.compile(r"^[A-Za-z]{0,4}[-_]?\d{1,6}(?:[-_][A-Za-z0-9]{1,6})?$")
+
+
+def pseudonymous_participant(value: str, salt: str = "sib_nlp") -> str:
+    """Keep an id that is already a code (``P017``, ``DGB-042``); hash anything else.
+
+    A participant column sometimes holds a name or an e-mail address; those must
+    not reach the store, so they become ``P-<hash>``.
+    """
+    value = str(value).strip()
+    if _PARTICIPANT_OK.match(value):
+        return value
+    import hashlib
+
+    return "P-" + hashlib.sha256((salt + value.lower()).encode("utf-8")).hexdigest()[:10]

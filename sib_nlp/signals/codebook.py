@@ -1,0 +1,144 @@
+"""The signal codebook: loading and typed access.
+
+The YAML in ``sib_nlp/resources/codebook.yaml`` is the single source for the
+detectors, the report's method section and the annotation guidelines. A user
+codebook (same format) can be given instead; extra labels are picked up by the
+detectors without code changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sib_nlp.config import RESOURCES
+
+DEFAULT_CODEBOOK = RESOURCES / "codebook.yaml"
+
+
+class CodebookError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Pattern:
+    words: tuple[str, ...]  # lower case; a trailing * is a prefix wildcard
+    weight: float
+
+
+@dataclass(frozen=True)
+class Label:
+    id: str
+    name: str
+    definition: str
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    examples: tuple[str, ...]
+    counter_examples: tuple[str, ...]
+    patterns: tuple[Pattern, ...]
+    partners: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PartnerKind:
+    id: str
+    internal: bool
+    terms: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Codebook:
+    version: str
+    labels: dict[str, Label]
+    negators: frozenset[str]
+    negation_bounds: frozenset[str]
+    hedges: tuple[tuple[str, ...], ...]
+    intention_markers: tuple[tuple[str, ...], ...]
+    partners: dict[str, PartnerKind]
+    appreciation_positive: tuple[tuple[str, ...], ...]
+    appreciation_negative: tuple[tuple[str, ...], ...]
+    aspects: dict[str, tuple[tuple[str, ...], ...]]
+    depth_levels: dict[int, str]
+    depth_reasoning: tuple[tuple[str, ...], ...]
+    depth_dialogic: tuple[tuple[str, ...], ...]
+    depth_critical: tuple[tuple[str, ...], ...]
+    digest: str = field(default="")
+    raw: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def sentence_labels(self) -> list[str]:
+        return list(self.labels)
+
+
+def _phrases(items: list[Any] | None) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(str(x).lower().split()) for x in (items or []) if str(x).strip())
+
+
+def parse_codebook(data: dict[str, Any], source: str = "codebook") -> Codebook:
+    try:
+        labels = {}
+        for lid, entry in (data.get("labels") or {}).items():
+            patterns = []
+            for p in entry.get("patronen") or []:
+                if isinstance(p, str):
+                    p = {"p": p, "w": 0.7}
+                words = tuple(str(p["p"]).lower().split())
+                weight = float(p.get("w", 0.7))
+                if not words or not 0 < weight <= 1:
+                    raise CodebookError(f"{source}: label {lid}: bad pattern {p!r}")
+                patterns.append(Pattern(words, weight))
+            labels[lid] = Label(
+                id=lid,
+                name=str(entry.get("naam", lid)),
+                definition=str(entry.get("definitie", "")).strip(),
+                include=tuple(entry.get("inclusie") or ()),
+                exclude=tuple(entry.get("exclusie") or ()),
+                examples=tuple(entry.get("voorbeelden") or ()),
+                counter_examples=tuple(entry.get("tegenvoorbeelden") or ()),
+                patterns=tuple(patterns),
+                partners=tuple(entry.get("partners") or ()),
+            )
+        partners = {
+            pid: PartnerKind(pid, bool(p.get("intern")), _phrases(p.get("termen")))
+            for pid, p in (data.get("partners") or {}).items()
+        }
+        wd = data.get("waardering") or {}
+        rd = data.get("reflectiediepte") or {}
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise CodebookError(f"{source}: not a valid codebook ({exc})") from exc
+    if not labels:
+        raise CodebookError(f"{source}: the codebook defines no labels")
+    digest = hashlib.sha256(yaml.safe_dump(data, sort_keys=True).encode("utf-8")).hexdigest()[:12]
+    return Codebook(
+        version=str(data.get("version", "0")),
+        labels=labels,
+        negators=frozenset(str(x).lower() for x in data.get("negatie") or []),
+        negation_bounds=frozenset(str(x).lower() for x in data.get("negatie_grens") or []),
+        hedges=_phrases(data.get("voorbehoud")),
+        intention_markers=_phrases(data.get("voornemen_markers")),
+        partners=partners,
+        appreciation_positive=_phrases(wd.get("positief")),
+        appreciation_negative=_phrases(wd.get("negatief")),
+        aspects={k: _phrases(v) for k, v in (wd.get("aspecten") or {}).items()},
+        depth_levels={int(k): str(v) for k, v in (rd.get("niveaus") or {}).items()},
+        depth_reasoning=_phrases(rd.get("redengeving")),
+        depth_dialogic=_phrases(rd.get("dialogisch")),
+        depth_critical=_phrases(rd.get("kritisch")),
+        digest=digest,
+        raw=data,
+    )
+
+
+@lru_cache(maxsize=8)
+def load_codebook(path: str | None = None) -> Codebook:
+    p = Path(path) if path else DEFAULT_CODEBOOK
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise CodebookError(f"{p}: cannot read codebook ({exc})") from exc
+    return parse_codebook(data, str(p))
