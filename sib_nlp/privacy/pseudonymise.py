@@ -153,10 +153,11 @@ def pattern_spans(text: str) -> list[Span]:
 def _deduce():  # noqa: ANN202
     import logging
 
-    logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
     import deduce
 
     model = deduce.Deduce()
+    # deduce logs its table building on the root logger; keep our logs about us
+    logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
     # programme and organisation words are never names
     model.lookup_structs["whitelist"].add_items_from_iterable(sorted(_NOT_NAMES))
     return model

