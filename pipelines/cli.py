@@ -290,7 +290,8 @@ def main() -> None:
     known = (ConfigError, StoreError, PipelineNotFound, ReadError, CodebookError, FileNotFoundError,
              PermissionError, IsADirectoryError)
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # click returns the code of a typer.Exit here
+        sys.exit(code if isinstance(code, int) else 0)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except known as exc:

@@ -29,6 +29,7 @@ class Settings:
     # where things live
     store_path: Path = PROJECT_ROOT / "data" / "sib_nlp.duckdb"
     models_dir: Path = PROJECT_ROOT / "models"
+    themes_dir: Path = PROJECT_ROOT / "models" / "themes"
     reports_dir: Path = PROJECT_ROOT / "reports"
     ud_dir: Path = PROJECT_ROOT.parent / "shared" / "data" / "ud"
     sample_dir: Path = PROJECT_ROOT / "data" / "sample"
@@ -60,7 +61,7 @@ class Settings:
         return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(self).items()}
 
 
-_PATH_FIELDS = {"store_path", "models_dir", "reports_dir", "ud_dir", "sample_dir"}
+_PATH_FIELDS = {"store_path", "models_dir", "themes_dir", "reports_dir", "ud_dir", "sample_dir"}
 
 
 def _coerce(name: str, value: Any) -> Any:

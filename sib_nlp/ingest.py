@@ -322,7 +322,10 @@ def ingest_paths(
                 fs.duplicates += 1  # the same text already stored from another file
             else:
                 new_docs.append(d)
-        result = store.save_file_result(run_id, str(path), digest, size, new_docs, prepared.quarantined, replace)
+        result = store.save_file_result(
+            run_id, str(path), digest, size, new_docs, prepared.quarantined, replace,
+            keep_ids=[d.document_id for d in prepared.documents],
+        )
         fs.accepted = result["added"]
         fs.already_stored += len(new_docs) - result["added"]
         fs.duplicates += prepared.duplicates

@@ -110,7 +110,7 @@ def themes_step(store: Store, settings: Settings, refit: bool = False, embedder_
     docs = store.documents("WHERE language = 'nl'")
     units = build_units(docs[docs["text_type"] != "evaluatie"], store.sentences(), settings.theme_unit)
     embedder = CachedEmbedder(make_embedder(embedder_spec), store.get_embeddings, store.put_embeddings)
-    themes_root = settings.models_dir / "themes"
+    themes_root = settings.themes_dir
     current = themes_root / "current.json"
     model: ThemeModel | None = None
     if not refit and current.is_file():

@@ -185,6 +185,7 @@ def read_csv(path: Path, column_map: dict[str, str] | None = None) -> Iterator[R
     if not text.strip():
         raise ReadError(f"{path}: the file is empty")
     delimiter = _sniff_delimiter(text[:20000])
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))  # long texts are checked later, not here
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         headers = [h.strip() for h in next(reader)]
@@ -201,9 +202,11 @@ def read_xlsx(path: Path, column_map: dict[str, str] | None = None) -> Iterator[
 
     import openpyxl
 
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, InvalidFileException, OSError, KeyError, ValueError, TypeError) as exc:
         raise ReadError(f"{path}: not a readable Excel (.xlsx) file ({exc.__class__.__name__})") from exc
     try:
         for ws in wb.worksheets:

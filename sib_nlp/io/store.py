@@ -215,19 +215,21 @@ class Store:
         documents: list[Document],
         quarantined: list[Quarantined],
         replace_file: bool,
+        keep_ids: list[str] | None = None,
     ) -> dict[str, int]:
         """Write one file's accepted documents and quarantined records in one transaction.
 
         With ``replace_file`` (the file changed since it was last seen), documents
-        that came from this file but are no longer in it are removed with their
-        sentences and signals. Returns counts of what was added and removed.
+        that came from this file and are not in ``keep_ids`` (what the file holds
+        now) are removed with their sentences and signals. Returns counts of what
+        was added and removed.
         """
         new_ids = [d.document_id for d in documents]
+        keep = sorted(set(new_ids) | set(keep_ids or []))
         with self.transaction() as con:
             removed = 0
             if replace_file:
-                keep = pd.DataFrame({"document_id": new_ids or ["\x00"]})
-                con.register("_keep", keep)
+                con.register("_keep", pd.DataFrame({"document_id": keep or ["\x00"]}))
                 stale = [
                     r[0]
                     for r in con.execute(

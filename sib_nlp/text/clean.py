@@ -117,13 +117,24 @@ def jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b)
 
 
+_KEYBOARD_RUNS = ("asdf", "sdfg", "qwer", "wert", "zxcv", "xcvb", "hjkl", "uiop", "yxcv")
+_CONSONANT_RUN = re.compile(r"[bcdfghjklmnpqrstvwxz]{6,}")
+_VOWEL = re.compile(r"[aeiouyáéíóúàèëïöüâêîôû]")
+
+
 def is_garbled(text: str) -> bool:
     """Text that is mostly not words: keyboard mashing, encoding debris, symbol soup."""
-    letters = sum(ch.isalpha() for ch in text)
-    if letters < 0.5 * max(1, len(text.replace(" ", "").replace("\n", ""))):
+    compact = text.replace(" ", "").replace("\n", "")
+    letters = sum(ch.isalpha() for ch in compact)
+    if letters < 0.5 * max(1, len(compact)):
         return True
-    words = _WORD.findall(text.lower())
+    # abbreviations (BZK, UWV, GGD) have no vowels but are words
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", text) if len(w) >= 3 and not w.isupper()]
     if not words:
-        return True
-    vowelless = sum(1 for w in words if w.isalpha() and len(w) > 3 and not re.search(r"[aeiouyáéíóúëïöü]", w))
-    return vowelless / len(words) > 0.4
+        return len(compact) > 12
+    implausible = sum(
+        1
+        for w in words
+        if not _VOWEL.search(w) or _CONSONANT_RUN.search(w) or any(k in w for k in _KEYBOARD_RUNS)
+    )
+    return implausible / len(words) >= 0.4

@@ -1,0 +1,65 @@
+"""Dutch pipeline components on hand-built Docs: no trained model is loaded."""
+
+import spacy
+from spacy.tokens import Doc
+
+from sib_nlp.nlp.components import load_lexicon, plain_lemmas, set_line_sentence_starts
+
+
+def _doc(words, lemmas, pos, heads, deps, spaces=None):
+    nlp = spacy.blank("nl")
+    return Doc(nlp.vocab, words=words, lemmas=lemmas, pos=pos, heads=heads, deps=deps, spaces=spaces)
+
+
+def test_split_separable_verb_gets_joined_lemma():
+    doc = _doc(
+        ["We", "werken", "sinds", "de", "zomer", "samen", "met", "drie", "gemeenten", "."],
+        ["we", "werken", "sinds", "de", "zomer", "samen", "met", "drie", "gemeente", "."],
+        ["PRON", "VERB", "ADP", "DET", "NOUN", "ADV", "ADP", "NUM", "NOUN", "PUNCT"],
+        [1, 1, 4, 4, 1, 1, 8, 8, 1, 1],
+        ["nsubj", "ROOT", "case", "det", "obl", "compound:prt", "case", "nummod", "obl", "punct"],
+    )
+    plain_lemmas(doc)
+    assert doc[1].lemma_ == "samenwerken"
+    assert doc[8].lemma_ == "gemeente" and doc[8].pos_ == "NOUN"
+
+
+def test_particle_already_in_lemma_is_not_doubled():
+    doc = _doc(["Ik", "nam", "het", "mee"], ["ik", "meenemen", "het", "mee"], ["PRON", "VERB", "PRON", "ADP"],
+               [1, 1, 1, 1], ["nsubj", "ROOT", "obj", "compound:prt"])
+    plain_lemmas(doc)
+    assert doc[1].lemma_ == "meenemen"
+
+
+def test_programme_words_get_lexicon_lemma_and_pos():
+    words = ["Ik", "heb", "veel", "samengewerkt", "met", "collega's", "van", "andere", "directies", "."]
+    doc = _doc(words, [w.lower() for w in words], ["X"] * len(words), list(range(len(words))), ["dep"] * len(words))
+    plain_lemmas(doc)
+    assert doc[3].lemma_ == "samenwerken" and doc[3].pos_ == "VERB"
+    assert doc[5].pos_ == "NOUN" and doc[5].lemma_ == "collega"
+    assert doc[8].pos_ == "NOUN" and doc[8].lemma_ == "directie"
+    lex = load_lexicon()
+    for word in ("leerwerkopdracht", "leidinggevende", "opgavegericht", "beleidsmedewerker", "stakeholders",
+                 "co-creatie"):
+        assert word in lex
+
+
+def test_underscores_are_removed_from_lemmas():
+    doc = _doc(["Franstalige"], ["Frans_talig"], ["ADJ"], [0], ["ROOT"])
+    plain_lemmas(doc, lexicon={})
+    assert doc[0].lemma_ == "Franstalig"
+
+
+def test_line_breaks_and_bullets_start_sentences():
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("sib_line_breaks_v1", name="lines")
+    nlp.add_pipe("sentencizer")
+    doc = nlp("Wat ik meeneem:\n- meer naar buiten\n- eerder de gemeente bellen\nen verder niets")
+    sents = [s.text.strip() for s in doc.sents]
+    assert sents == ["Wat ik meeneem:", "- meer naar buiten", "- eerder de gemeente bellen", "en verder niets"]
+
+
+def test_line_break_component_is_a_plain_function():
+    nlp = spacy.blank("nl")
+    doc = set_line_sentence_starts(nlp("een\ntwee"))
+    assert doc[-1].is_sent_start
