@@ -35,6 +35,9 @@ app = typer.Typer(
 
 STATE: dict[str, object] = {"debug": False, "config": None, "store": None, "pipeline": None}
 
+# the same schedule as prefect.yaml: first Monday-Friday of January, April, July and October, 07:00
+QUARTERLY_RRULE = "FREQ=MONTHLY;BYMONTH=1,4,7,10;BYDAY=MO,TU,WE,TH,FR;BYSETPOS=1;BYHOUR=7;BYMINUTE=0"
+
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Settings file (TOML or YAML).")]
 
 
@@ -149,7 +152,9 @@ def run(
     inputs: Annotated[list[Path], typer.Argument(help="Files or folders (CSV, XLSX, JSONL, TXT, DOCX).")],
     out: Annotated[Path, typer.Option(help="Output folder for the report and tables.")],
     period: Annotated[str | None, typer.Option(help="Reporting period, e.g. 2026-Q4 (default: this quarter).")] = None,
-    refit_themes: Annotated[bool, typer.Option(help="Fit the theme model anew instead of applying the saved one.")] = False,
+    refit_themes: Annotated[
+        bool, typer.Option(help="Fit the theme model anew instead of applying the saved one.")
+    ] = False,
 ) -> None:
     """Run ingest -> analyse -> report on your own files; outputs go to --out."""
     missing = [str(p) for p in inputs if not p.exists()]
@@ -269,8 +274,9 @@ def setup() -> None:
 
 @app.command()
 def serve(
-    cron: Annotated[str, typer.Option(help="Cron schedule (default: 07:00 on the first working day of a quarter).")]
-    = "0 7 1-3 1,4,7,10 1-5",
+    rrule: Annotated[
+        str, typer.Option(help="iCalendar RRULE (default: 07:00 on the first working day of a quarter).")
+    ] = QUARTERLY_RRULE,
     inputs: Annotated[list[Path] | None, typer.Option("--input", help="Files or folders to read each run.")] = None,
 ) -> None:
     """Serve the periodic_report flow on a schedule (needs a Prefect server or runs a local one)."""
@@ -278,7 +284,7 @@ def serve(
     from pipelines.flows import periodic_report
 
     paths = [str(p) for p in (inputs or [settings().sample_dir])]
-    periodic_report.serve(name="sib-nlp-kwartaal", cron=cron, parameters={"inputs": paths})
+    periodic_report.serve(name="sib-nlp-kwartaal", rrule=rrule, parameters={"inputs": paths})
 
 
 def main() -> None:
@@ -287,8 +293,16 @@ def main() -> None:
     from sib_nlp.nlp.loader import PipelineNotFound
     from sib_nlp.signals.codebook import CodebookError
 
-    known = (ConfigError, StoreError, PipelineNotFound, ReadError, CodebookError, FileNotFoundError,
-             PermissionError, IsADirectoryError)
+    known = (
+        ConfigError,
+        StoreError,
+        PipelineNotFound,
+        ReadError,
+        CodebookError,
+        FileNotFoundError,
+        PermissionError,
+        IsADirectoryError,
+    )
     try:
         code = app(standalone_mode=False)  # click returns the code of a typer.Exit here
         sys.exit(code if isinstance(code, int) else 0)

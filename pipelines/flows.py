@@ -54,20 +54,30 @@ def publish_task(period: str, summary_markdown: str) -> None:
 
 
 @flow(name="ingest")
-def ingest(inputs: list[str], store: str | None = None, config: str | None = None,
-           period: str | None = None) -> dict[str, Any]:
+def ingest(
+    inputs: list[str], store: str | None = None, config: str | None = None, period: str | None = None
+) -> dict[str, Any]:
     return ingest_task(inputs, store, config, period)
 
 
 @flow(name="analyse")
-def analyse(store: str | None = None, config: str | None = None, pipeline_name: str | None = None,
-            refit_themes: bool = False) -> dict[str, Any]:
+def analyse(
+    store: str | None = None,
+    config: str | None = None,
+    pipeline_name: str | None = None,
+    refit_themes: bool = False,
+) -> dict[str, Any]:
     return analyse_task(store, config, pipeline_name, refit_themes)
 
 
 @flow(name="report")
-def report(out_dir: str, period: str, store: str | None = None, config: str | None = None,
-           run_info: dict | None = None) -> dict[str, Any]:
+def report(
+    out_dir: str,
+    period: str,
+    store: str | None = None,
+    config: str | None = None,
+    run_info: dict | None = None,
+) -> dict[str, Any]:
     return report_task(store, config, out_dir, period, run_info or {})
 
 

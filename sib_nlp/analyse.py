@@ -175,6 +175,7 @@ def _pipe_with_types(
     before the components see the Doc; the rest of the pipeline then runs via
     ``nlp.pipe`` on those Docs (one pass, batched, multi-process if configured).
     """
+
     def prepared() -> Iterator[tuple[Doc, str]]:
         for row in todo.itertuples():
             doc = nlp.make_doc(row.text)

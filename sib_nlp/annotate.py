@@ -68,25 +68,39 @@ def annotate_records(
             text = clean_text(rec["text"][:max_chars])
             language = detect_language(text) if text.strip() else "unknown"
             pseudo = pseudonymise(text)
-            ctx = {"id": rec["id"], "language": language, "text": pseudo.text, "pii": pseudo.counts,
-                   "truncated": len(rec["text"]) > max_chars}
+            ctx = {
+                "id": rec["id"],
+                "language": language,
+                "text": pseudo.text,
+                "pii": pseudo.counts,
+                "truncated": len(rec["text"]) > max_chars,
+            }
             doc = nlp.make_doc(pseudo.text if language == "nl" else "")
             doc.user_data["sib_text_type"] = rec.get("text_type")
             yield doc, ctx
 
     for doc, ctx in nlp.pipe(prepared(), as_tuples=True, batch_size=batch_size):
-        out: dict[str, Any] = {"id": ctx["id"], "language": ctx["language"], "pipeline": pipe, "text": ctx["text"]}
+        out: dict[str, Any] = {
+            "id": ctx["id"],
+            "language": ctx["language"],
+            "pipeline": pipe,
+            "text": ctx["text"],
+        }
         sentence_signals: dict[int, list[dict[str, Any]]] = {}
         for s in doc._.sib_signals or []:
             sentence_signals.setdefault(s["sentence"], []).append(_signal_out(s))
-        out["sentences"] = [
-            {
-                "text": sent.text.strip(),
-                "tokens": [{"text": t.text, "lemma": t.lemma_, "pos": t.pos_} for t in sent if not t.is_space],
-                "signals": sentence_signals.get(i, []),
-            }
-            for i, sent in enumerate(doc.sents)
-        ] if len(doc) else []
+        out["sentences"] = (
+            [
+                {
+                    "text": sent.text.strip(),
+                    "tokens": [{"text": t.text, "lemma": t.lemma_, "pos": t.pos_} for t in sent if not t.is_space],
+                    "signals": sentence_signals.get(i, []),
+                }
+                for i, sent in enumerate(doc.sents)
+            ]
+            if len(doc)
+            else []
+        )
         out["signals"] = [_signal_out(s) for s in document_signals(doc, codebook)] if len(doc) else []
         out["pii"] = ctx["pii"]
         if ctx["truncated"]:

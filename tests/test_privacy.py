@@ -2,12 +2,26 @@
 
 import pytest
 
-from sib_nlp.privacy.pseudonymise import bsn_valid, iban_valid, pattern_spans, pseudonymise, pseudonymous_participant
+from sib_nlp.privacy.pseudonymise import (
+    bsn_valid,
+    iban_valid,
+    pattern_spans,
+    pseudonymise,
+    pseudonymous_participant,
+)
 
 
 @pytest.mark.parametrize(
-    "phone", ["06-12345678", "+31 (030) 6040100", "030 - 604 01 00", "+31 6 12345678", "0031 70 1234567",
-              "+31 (0)13 542 88 00", "070-4567890"],
+    "phone",
+    [
+        "06-12345678",
+        "+31 (030) 6040100",
+        "030 - 604 01 00",
+        "+31 6 12345678",
+        "0031 70 1234567",
+        "+31 (0)13 542 88 00",
+        "070-4567890",
+    ],
 )
 def test_dutch_phone_formats(phone):
     out = pseudonymise(f"Bel me op {phone} als je vragen hebt.", use_names=False)
@@ -27,10 +41,19 @@ def test_numbers_that_are_not_bsn_stay():
 
 
 def test_structured_identifiers():
-    text = ("Mail j.devries@minbzk.nl, BSN 111222333, rekening NL91 ABNA 0417 1643 00, "
-            "adres Kerkstraat 12, 3511 AB Utrecht, profiel https://www.linkedin.com/in/jan-de-vries.")
+    text = (
+        "Mail j.devries@minbzk.nl, BSN 111222333, rekening NL91 ABNA 0417 1643 00, "
+        "adres Kerkstraat 12, 3511 AB Utrecht, profiel https://www.linkedin.com/in/jan-de-vries."
+    )
     out = pseudonymise(text, use_names=False)
-    for secret in ("j.devries@minbzk.nl", "111222333", "NL91 ABNA", "Kerkstraat 12", "3511 AB", "linkedin.com/in"):
+    for secret in (
+        "j.devries@minbzk.nl",
+        "111222333",
+        "NL91 ABNA",
+        "Kerkstraat 12",
+        "3511 AB",
+        "linkedin.com/in",
+    ):
         assert secret not in out.text
     assert "Utrecht" in out.text
     assert out.counts == {"email": 1, "bsn": 1, "iban": 1, "adres": 1, "postcode": 1, "url": 1}
@@ -42,8 +65,10 @@ def test_organisation_urls_stay():
 
 
 def test_names_are_replaced_consistently_and_roles_stay():
-    text = ("Mijn collega Roos Bakker en ik spraken met Pieter de Jong over de pilot in Zwolle met het Rijk. "
-            "De Jong was enthousiast en Roos ook.")
+    text = (
+        "Mijn collega Roos Bakker en ik spraken met Pieter de Jong over de pilot in Zwolle met het Rijk. "
+        "De Jong was enthousiast en Roos ook."
+    )
     out = pseudonymise(text)
     for name in ("Roos", "Bakker", "Pieter", "Jong"):
         assert name not in out.text

@@ -14,7 +14,9 @@ TEXT = "Ik heb veel samengewerkt met de gemeente en dat was leerzaam."
 
 def test_utf8_bom_semicolon_and_quoted_newlines(tmp_path):
     f = tmp_path / "a.csv"
-    body = 'Deelnemer;Meting;Tekst\r\nP1;intake;"Regel een;\r\nregel twee"\r\nP2;eind;Tweede tekst over de gemeente.\r\n'
+    body = (
+        'Deelnemer;Meting;Tekst\r\nP1;intake;"Regel een;\r\nregel twee"\r\nP2;eind;Tweede tekst over de gemeente.\r\n'
+    )
     f.write_bytes("\ufeff".encode() + body.encode("utf-8"))
     recs = list(read_csv(f))
     assert [r.fields["participant_id"] for r in recs] == ["P1", "P2"]
@@ -24,8 +26,9 @@ def test_utf8_bom_semicolon_and_quoted_newlines(tmp_path):
 
 def test_cp1252_comma(tmp_path):
     f = tmp_path / "b.csv"
-    f.write_bytes("deelnemer_id,meetmoment,reflectie\r\nP3,Eind,\"Ik werk nu écht samen met coöperaties\"\r\n"
-                  .encode("cp1252"))
+    f.write_bytes(
+        'deelnemer_id,meetmoment,reflectie\r\nP3,Eind,"Ik werk nu écht samen met coöperaties"\r\n'.encode("cp1252")
+    )
     (rec,) = read_csv(f)
     assert rec.fields["text"] == "Ik werk nu écht samen met coöperaties"
     assert rec.fields["wave"] == "Eind"
@@ -51,8 +54,16 @@ def test_xlsx_with_merged_title_row_likert_and_open_answers(tmp_path):
     ws = wb.active
     ws.append(["Eindevaluatie – export"])
     ws.merge_cells("A1:F1")
-    ws.append(["Respondent", "Directie", "Het traject sloot aan", "Ik raad het aan", "Wat neem je mee?",
-               "Welke tip heb je?"])
+    ws.append(
+        [
+            "Respondent",
+            "Directie",
+            "Het traject sloot aan",
+            "Ik raad het aan",
+            "Wat neem je mee?",
+            "Welke tip heb je?",
+        ]
+    )
     ws.append(["P1", "Directie X", 4, "helemaal mee eens", "Dat ik eerst naar buiten ga.", "Meer intervisie graag."])
     ws.append([None, None, None, None, None, None])
     ws.append(["P2", "Directie X", "3", 2, "Weinig nieuws voor mij eigenlijk.", ""])
@@ -60,7 +71,10 @@ def test_xlsx_with_merged_title_row_likert_and_open_answers(tmp_path):
     wb.save(f)
     recs = list(read_xlsx(f))
     assert [(r.fields["participant_id"], r.column) for r in recs] == [
-        ("P1", "Wat neem je mee?"), ("P1", "Welke tip heb je?"), ("P2", "Wat neem je mee?"), ("P2", "Welke tip heb je?")
+        ("P1", "Wat neem je mee?"),
+        ("P1", "Welke tip heb je?"),
+        ("P2", "Wat neem je mee?"),
+        ("P2", "Welke tip heb je?"),
     ]
     assert recs[0].fields["likert"] == {"Het traject sloot aan": 4.0, "Ik raad het aan": 5.0}
     assert recs[0].fields["question"] == "Wat neem je mee?"
@@ -92,7 +106,9 @@ def test_column_mapping_names_unknown_columns(tmp_path):
     from sib_nlp.io.readers import map_columns
 
     assert map_columns(["Wie", "Wat"], {"participant_id": "Wie", "text": "Wat"}) == {
-        "Wie": "participant_id", "Wat": "text"}
+        "Wie": "participant_id",
+        "Wat": "text",
+    }
     with pytest.raises(ReadError, match="'Naam' for 'participant_id' is not in the file"):
         map_columns(["Wie", "Wat"], {"participant_id": "Naam"})
 
@@ -100,15 +116,17 @@ def test_column_mapping_names_unknown_columns(tmp_path):
 def test_ingest_of_ugly_files_adds_up_and_keeps_good_neighbours(tmp_path, settings):
     folder = tmp_path / "in"
     folder.mkdir()
-    rows = [["Deelnemer", "Meting", "Datum", "Tekst"],
-            ["P1", "intake", "03-02-2026", TEXT],
-            ["P2", "intake", "31-02-2026", TEXT + " Tweede."],
-            ["P3", "tussendoor", "", TEXT + " Derde."],
-            ["P4", "eind", "", ""],
-            ["", "eind", "", TEXT + " Vijfde."],
-            ["P6", "eind", "", "This text is written in English because that was easier for me today."],
-            ["P7", "eind", "", "x" * 200_001],
-            ["P1", "intake", "03-02-2026", TEXT]]
+    rows = [
+        ["Deelnemer", "Meting", "Datum", "Tekst"],
+        ["P1", "intake", "03-02-2026", TEXT],
+        ["P2", "intake", "31-02-2026", TEXT + " Tweede."],
+        ["P3", "tussendoor", "", TEXT + " Derde."],
+        ["P4", "eind", "", ""],
+        ["", "eind", "", TEXT + " Vijfde."],
+        ["P6", "eind", "", "This text is written in English because that was easier for me today."],
+        ["P7", "eind", "", "x" * 200_001],
+        ["P1", "intake", "03-02-2026", TEXT],
+    ]
     with open(folder / "ugly.csv", "w", newline="", encoding="cp1252") as fh:
         csv.writer(fh, delimiter=";").writerows(rows)
     (folder / "empty.csv").write_bytes(b"")
@@ -124,9 +142,17 @@ def test_ingest_of_ugly_files_adds_up_and_keeps_good_neighbours(tmp_path, settin
         assert f.adds_up(), f
     ugly = next(f for f in summary.files if f.path.endswith("ugly.csv"))
     assert (ugly.read, ugly.accepted, ugly.duplicates, ugly.quarantined) == (8, 1, 1, 6)
-    for expected in ("rij 3: datum onleesbaar", "rij 4: onbekende meting", "rij 5: lege tekst",
-                     "rij 6: geen deelnemer", "rij 7: tekst is niet in het Nederlands", "rij 8: tekst te lang",
-                     "empty.csv: the file is empty", "fake.csv: this is a binary file", "P9_eind.txt, rij 1: tekst te lang"):
+    for expected in (
+        "rij 3: datum onleesbaar",
+        "rij 4: onbekende meting",
+        "rij 5: lege tekst",
+        "rij 6: geen deelnemer",
+        "rij 7: tekst is niet in het Nederlands",
+        "rij 8: tekst te lang",
+        "empty.csv: the file is empty",
+        "fake.csv: this is a binary file",
+        "P9_eind.txt, rij 1: tekst te lang",
+    ):
         assert expected in reasons, expected
     assert list(docs["participant_id"]) == ["P1"]
     assert json.loads(docs["pii_counts"].iloc[0]) == {}

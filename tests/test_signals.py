@@ -15,9 +15,17 @@ def labels(doc):
 def test_codebook_has_the_stable_label_set():
     cb = load_codebook()
     expected = {
-        "motivatie.intrinsiek", "motivatie.extrinsiek", "motivatie.autonomie", "motivatie.competentie",
-        "motivatie.verbondenheid", "samenwerking.intern", "samenwerking.extern", "samenwerking.gedeeld",
-        "belemmering", "reflectie.inzicht", "reflectie.voornemen",
+        "motivatie.intrinsiek",
+        "motivatie.extrinsiek",
+        "motivatie.autonomie",
+        "motivatie.competentie",
+        "motivatie.verbondenheid",
+        "samenwerking.intern",
+        "samenwerking.extern",
+        "samenwerking.gedeeld",
+        "belemmering",
+        "reflectie.inzicht",
+        "reflectie.voornemen",
     }
     assert expected <= set(cb.labels)
     for label in cb.labels.values():
@@ -58,10 +66,49 @@ def test_negation_in_the_parse_is_used():
     from sib_nlp.signals.codebook import Pattern
 
     nlp = spacy.blank("nl")
-    words = ["Wij", "werkten", "de", "afgelopen", "drie", "maanden", "met", "de", "gemeente", "helaas", "niet", "samen"]
-    lemmas = ["wij", "samenwerken", "de", "afgelopen", "drie", "maand", "met", "de", "gemeente", "helaas", "niet", "samen"]
+    words = [
+        "Wij",
+        "werkten",
+        "de",
+        "afgelopen",
+        "drie",
+        "maanden",
+        "met",
+        "de",
+        "gemeente",
+        "helaas",
+        "niet",
+        "samen",
+    ]
+    lemmas = [
+        "wij",
+        "samenwerken",
+        "de",
+        "afgelopen",
+        "drie",
+        "maand",
+        "met",
+        "de",
+        "gemeente",
+        "helaas",
+        "niet",
+        "samen",
+    ]
     heads = [1, 1, 5, 5, 5, 1, 8, 8, 1, 1, 1, 1]
-    deps = ["nsubj", "ROOT", "det", "amod", "nummod", "obl", "case", "det", "obl", "advmod", "advmod", "compound:prt"]
+    deps = [
+        "nsubj",
+        "ROOT",
+        "det",
+        "amod",
+        "nummod",
+        "obl",
+        "case",
+        "det",
+        "obl",
+        "advmod",
+        "advmod",
+        "compound:prt",
+    ]
     pos = ["PRON", "VERB", "DET", "ADJ", "NUM", "NOUN", "ADP", "DET", "NOUN", "ADV", "ADV", "ADV"]
     doc = Doc(nlp.vocab, words=words, lemmas=lemmas, heads=heads, deps=deps, pos=pos)
     det = SignalDetector(load_codebook())
@@ -85,7 +132,7 @@ def test_reflection_labels_and_evidence_span(nlp_blank):
     assert sig["reflectie.inzicht"]["sentence"] == 0
     assert sig["reflectie.voornemen"]["sentence"] == 1
     ev = sig["reflectie.inzicht"]
-    assert text[ev["start"]:ev["end"]] == ev["evidence"]
+    assert text[ev["start"] : ev["end"]] == ev["evidence"]
     assert ev["detector"] == "sib.signal_patterns.v1"
 
 
@@ -130,8 +177,12 @@ def test_a_new_label_needs_no_code(nlp_blank):
     data = load_codebook().raw | {}
     data = dict(data)
     data["labels"] = dict(data["labels"]) | {
-        "leren.experiment": {"naam": "Experimenteren", "definitie": "Iets uitproberen.",
-                             "voorbeelden": ["We hebben een experiment gedaan."], "patronen": [{"p": "experiment*", "w": 0.8}]}
+        "leren.experiment": {
+            "naam": "Experimenteren",
+            "definitie": "Iets uitproberen.",
+            "voorbeelden": ["We hebben een experiment gedaan."],
+            "patronen": [{"p": "experiment*", "w": 0.8}],
+        }
     }
     cb = parse_codebook(data)
     det = SignalDetector(cb)

@@ -4,13 +4,18 @@ import shutil
 import subprocess
 import sys
 
+import duckdb
 import pandas as pd
 import pytest
 
 from sib_nlp.ingest import ingest_paths
 from sib_nlp.io.store import Store, StoreLocked
 
-CSV = "deelnemer;meting;tekst\nP1;intake;Ik werk veel samen met de gemeente Utrecht.\nP2;eind;Ik heb geleerd dat vragen stellen helpt.\n"
+CSV = (
+    "deelnemer;meting;tekst\n"
+    "P1;intake;Ik werk veel samen met de gemeente Utrecht.\n"
+    "P2;eind;Ik heb geleerd dat vragen stellen helpt.\n"
+)
 
 
 def _ingest(path, settings):
@@ -64,13 +69,14 @@ def test_save_analysis_replaces_a_batch_atomically(settings):
     with Store(settings.store_path) as store:
         store.con.execute("INSERT INTO documents (document_id, language) VALUES ('d1', 'nl')")
         sents = pd.DataFrame([["d1:0", "d1", 0, "Zin.", "zin", 0, 4]], columns=SENTENCE_COLUMNS)
-        sigs = pd.DataFrame([["d1", "d1:0", "reflectie.inzicht", 0.9, "zin", "x", None, None, None]],
-                            columns=SIGNAL_COLUMNS)
+        sigs = pd.DataFrame(
+            [["d1", "d1:0", "reflectie.inzicht", 0.9, "zin", "x", None, None, None]], columns=SIGNAL_COLUMNS
+        )
         for _ in range(3):
             store.save_analysis("key", ["d1"], sents, sigs)
         assert (store.count("sentences"), store.count("signals")) == (1, 1)
         bad = sigs.assign(confidence="not a number")
-        with pytest.raises(Exception):
+        with pytest.raises(duckdb.Error):
             store.save_analysis("key2", ["d1"], sents, bad)
         assert (store.count("sentences"), store.count("signals")) == (1, 1)
         assert store.documents_to_analyse("key").empty
@@ -80,7 +86,8 @@ def test_second_process_gets_a_clear_lock_message(settings):
     with Store(settings.store_path):
         code = (
             "import sys\nfrom sib_nlp.io.store import Store, StoreLocked\n"
-            f"try:\n    Store({str(settings.store_path)!r}).open()\nexcept StoreLocked as e:\n    print(e); sys.exit(3)\n"
+            f"try:\n    Store({str(settings.store_path)!r}).open()\n"
+            "except StoreLocked as e:\n    print(e); sys.exit(3)\n"
         )
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 3, proc.stderr

@@ -55,6 +55,8 @@ def test_language():
     assert detect_language("I learned a lot from the conversations with the municipality and my manager.") == "en"
     assert detect_language("Prima.") == "nl"
     assert detect_language("De monitor is af. Ik werk zoals ik altijd heb gewerkt.") == "nl"
-    mixed = ("Ik heb veel geleerd van de sessie. The meeting with the stakeholders was really useful and I learned "
-             "a lot about collaboration with them. Daarna ben ik verder gegaan.")
+    mixed = (
+        "Ik heb veel geleerd van de sessie. The meeting with the stakeholders was really useful and I learned "
+        "a lot about collaboration with them. Daarna ben ik verder gegaan."
+    )
     assert detect_language(mixed) == "mixed"

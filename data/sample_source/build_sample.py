@@ -74,14 +74,18 @@ def main() -> None:
         w.writerow(["Deelnemer", "Directie", "Rol", "Meting", "Datum", "Soort", "Tekst"])
         for r in platform:
             d = r["date"].split("-")
-            w.writerow([r["pid"], r["unit"], r["role"], r["wave"], f"{d[2]}-{d[1]}-{d[0]}", "reflectie", r["text"]])
+            w.writerow(
+                [r["pid"], r["unit"], r["role"], r["wave"], f"{d[2]}-{d[1]}-{d[0]}", "reflectie", r["text"]]
+            )
 
     export2 = [r for r in reflections if r["unit"] not in platform_units]
     with open(HERE / "reflecties_export_2.csv", "w", encoding="cp1252", newline="", errors="replace") as fh:
         w = csv.writer(fh, delimiter=",", lineterminator="\r\n")
         w.writerow(["deelnemer_id", "directie", "functie", "meetmoment", "ingevuld_op", "reflectie"])
         for r in export2:
-            w.writerow([r["pid"], r["unit"], r["role"].capitalize(), r["wave"].capitalize(), r["date"], r["text"]])
+            w.writerow(
+                [r["pid"], r["unit"], r["role"].capitalize(), r["wave"].capitalize(), r["date"], r["text"]]
+            )
 
     write_evaluation(trajectories)
     n_part = len(trajectories)

@@ -56,12 +56,14 @@ def participant_indicators(
     labels = labels or sorted(set(sentence_sig["label"]) - {"waardering"})
     for label in labels:
         hits = sentence_sig[sentence_sig["label"] == label].groupby(["participant_id", "wave"]).size()
-        base[f"signal:{label}"] = [int(hits.get((p, w), 0) > 0) for p, w in zip(base.participant_id, base.wave)]
+        base[f"signal:{label}"] = [
+            int(hits.get((p, w), 0) > 0) for p, w in zip(base.participant_id, base.wave, strict=True)
+        ]
     depth = sig[sig["label"] == "reflectie.diepte"].copy()
     if len(depth):
         depth["level"] = pd.to_numeric(depth["aspect"], errors="coerce")
         d = depth.groupby(["participant_id", "wave"])["level"].max()
-        base["depth"] = [float(d.get((p, w), np.nan)) for p, w in zip(base.participant_id, base.wave)]
+        base["depth"] = [float(d.get((p, w), np.nan)) for p, w in zip(base.participant_id, base.wave, strict=True)]
     else:
         base["depth"] = np.nan
     if assignments is not None and themes is not None and len(assignments) and len(themes):
@@ -69,7 +71,9 @@ def participant_indicators(
         a = a.merge(doc_key, on="document_id")
         for theme, group in a.groupby("codebook_theme"):
             hits = group.groupby(["participant_id", "wave"]).size()
-            base[f"theme:{theme}"] = [int(hits.get((p, w), 0) > 0) for p, w in zip(base.participant_id, base.wave)]
+            base[f"theme:{theme}"] = [
+                int(hits.get((p, w), 0) > 0) for p, w in zip(base.participant_id, base.wave, strict=True)
+            ]
     base["growth_score"] = base[[f"signal:{s}" for s in GROWTH_SIGNALS if f"signal:{s}" in base]].sum(axis=1)
     base["wave_order"] = base["wave"].map(WAVE_ORDER)
     return base.sort_values(["participant_id", "wave_order"]).reset_index(drop=True)
@@ -191,8 +195,11 @@ def paired_change(
                 res = _mcnemar(x, y)
             else:
                 res = _wilcoxon(x, y)
-            rows.append(PairedResult(m, label, len(x), float(x.mean()), float(y.mean()), float(y.mean() - x.mean()),
-                                     *res).__dict__)
+            rows.append(
+                PairedResult(
+                    m, label, len(x), float(x.mean()), float(y.mean()), float(y.mean() - x.mean()), *res
+                ).__dict__
+            )
     return pd.DataFrame(rows)
 
 
@@ -252,8 +259,9 @@ def change_stories(
 
 
 def _quote(pid: str, wave: str, documents: pd.DataFrame, signals: pd.DataFrame, prefer_growth: bool) -> tuple[str, str]:
-    docs = documents[(documents["participant_id"] == pid) & (documents["wave"] == wave)
-                     & (documents["text_type"] != "evaluatie")]
+    docs = documents[
+        (documents["participant_id"] == pid) & (documents["wave"] == wave) & (documents["text_type"] != "evaluatie")
+    ]
     if docs.empty:
         return "", ""
     doc = docs.iloc[0]

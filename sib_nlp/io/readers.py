@@ -29,8 +29,15 @@ class ReadError(ValueError):
 ALIASES: dict[str, tuple[str, ...]] = {
     "record_id": ("id", "record_id", "document_id", "antwoord_id", "response_id"),
     "participant_id": (
-        "participant", "participant_id", "deelnemer", "deelnemer_id", "deelnemersnummer", "respondent",
-        "respondent_id", "pseudoniem", "deelnemercode",
+        "participant",
+        "participant_id",
+        "deelnemer",
+        "deelnemer_id",
+        "deelnemersnummer",
+        "respondent",
+        "respondent_id",
+        "pseudoniem",
+        "deelnemercode",
     ),
     "wave": ("wave", "meting", "meetmoment", "moment", "fase", "golf"),
     "date": ("date", "datum", "ingevuld_op", "ingevuldop", "submitted", "tijdstip", "datum_ingevuld"),
@@ -45,9 +52,23 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 LIKERT_WORDS = {
-    "helemaal mee oneens": 1, "zeer mee oneens": 1, "mee oneens": 2, "oneens": 2, "neutraal": 3,
-    "niet mee eens, niet mee oneens": 3, "mee eens": 4, "eens": 4, "helemaal mee eens": 5, "zeer mee eens": 5,
-    "zeer slecht": 1, "slecht": 2, "matig": 3, "voldoende": 3, "goed": 4, "zeer goed": 5, "uitstekend": 5,
+    "helemaal mee oneens": 1,
+    "zeer mee oneens": 1,
+    "mee oneens": 2,
+    "oneens": 2,
+    "neutraal": 3,
+    "niet mee eens, niet mee oneens": 3,
+    "mee eens": 4,
+    "eens": 4,
+    "helemaal mee eens": 5,
+    "zeer mee eens": 5,
+    "zeer slecht": 1,
+    "slecht": 2,
+    "matig": 3,
+    "voldoende": 3,
+    "goed": 4,
+    "zeer goed": 5,
+    "uitstekend": 5,
 }
 
 
@@ -107,8 +128,12 @@ def _sniff_delimiter(sample: str) -> str:
 
 
 def _records_from_table(
-    source: str, headers: list[str], rows: list[tuple[int, list[Any]]], column_map: dict[str, str] | None,
-    sheet: str = "", defaults: dict[str, Any] | None = None,
+    source: str,
+    headers: list[str],
+    rows: list[tuple[int, list[Any]]],
+    column_map: dict[str, str] | None,
+    sheet: str = "",
+    defaults: dict[str, Any] | None = None,
 ) -> Iterator[RawRecord]:
     """Turn a header + rows table into records; several open-answer columns become several records."""
     mapping = map_columns(headers, column_map)
@@ -125,7 +150,8 @@ def _records_from_table(
         )
     index = {h: i for i, h in enumerate(headers)}
     for rownum, values in rows:
-        def get(h: str) -> Any:
+
+        def get(h: str, values: list[Any] = values) -> Any:
             i = index[h]
             return values[i] if i < len(values) else None
 
@@ -201,7 +227,6 @@ def read_xlsx(path: Path, column_map: dict[str, str] | None = None) -> Iterator[
     import zipfile
 
     import openpyxl
-
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:

@@ -118,9 +118,7 @@ class Store:
             raise StoreError(f"{self.path}: cannot open the store ({exc})") from exc
         if not self.read_only:
             self._con.execute(_DDL)
-            self._con.execute(
-                "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
-            )
+            self._con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
 
     def close(self) -> None:
         if self._con is not None:
@@ -191,9 +189,7 @@ class Store:
         df = pd.DataFrame({"document_id": ids})
         self.con.register("_ids", df)
         try:
-            rows = self.con.execute(
-                "SELECT d.document_id FROM documents d JOIN _ids USING (document_id)"
-            ).fetchall()
+            rows = self.con.execute("SELECT d.document_id FROM documents d JOIN _ids USING (document_id)").fetchall()
         finally:
             self.con.unregister("_ids")
         return {r[0] for r in rows}
@@ -252,7 +248,15 @@ class Store:
             for q in quarantined:
                 res = con.execute(
                     "INSERT INTO quarantine VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING 1",
-                    [q.record_key, q.source_file, q.source_sheet, q.source_row, q.source_column, q.reason, run_id],
+                    [
+                        q.record_key,
+                        q.source_file,
+                        q.source_sheet,
+                        q.source_row,
+                        q.source_column,
+                        q.reason,
+                        run_id,
+                    ],
                 ).fetchall()
                 added_q += len(res)
             self._record_file(con, run_id, path, file_hash, size, "changed" if replace_file else "new")
@@ -287,9 +291,7 @@ class Store:
     # -- analysis results ------------------------------------------------------
     def documents_to_analyse(self, analysis_key: str) -> pd.DataFrame:
         """Documents whose stored analysis is missing or was made by other models."""
-        return self.documents(
-            "WHERE language = 'nl' AND (analysed_with IS NULL OR analysed_with <> ?)", [analysis_key]
-        )
+        return self.documents("WHERE language = 'nl' AND (analysed_with IS NULL OR analysed_with <> ?)", [analysis_key])
 
     def save_analysis(
         self, analysis_key: str, document_ids: list[str], sentences: pd.DataFrame, signals: pd.DataFrame
@@ -329,7 +331,8 @@ class Store:
         df = pd.DataFrame({"text_hash": text_hashes})
         self.con.register("_h", df)
         rows = self.con.execute(
-            "SELECT e.text_hash, e.vector FROM embeddings e JOIN _h USING (text_hash) WHERE e.model = ?", [model]
+            "SELECT e.text_hash, e.vector FROM embeddings e JOIN _h USING (text_hash) WHERE e.model = ?",
+            [model],
         ).fetchall()
         self.con.unregister("_h")
         return {h: np.frombuffer(v, dtype=np.float32) for h, v in rows}

@@ -51,7 +51,7 @@ class PipelineInfo:
 
 
 def _version_key(path: Path) -> tuple[int, ...]:
-    return tuple(int(x) for x in re.findall(r"\d+", path.name[len(OWN_PREFIX):]))
+    return tuple(int(x) for x in re.findall(r"\d+", path.name[len(OWN_PREFIX) :]))
 
 
 def find_project_pipeline(models_dir: Path) -> Path | None:
@@ -125,9 +125,7 @@ def add_project_components(nlp: Language, with_signals: bool = True) -> Language
     return nlp
 
 
-def load_dutch(
-    settings: Settings | None = None, name: str | None = None, with_signals: bool = True
-) -> Language:
+def load_dutch(settings: Settings | None = None, name: str | None = None, with_signals: bool = True) -> Language:
     """The Dutch pipeline the project uses, with its components; see the module docstring.
 
     The choice is in ``nlp.meta["sib_nlp"]`` (name, version, source, reason).

@@ -103,10 +103,18 @@ def package_pipeline(trained: Path, models_dir: Path, version: str, split: dict[
             "lemmatizer (plain Dutch lemmas), trained on UD Dutch; plus sib_nlp's rule components.",
             "license": LICENSE,
             "sources": [
-                {"name": "UD_Dutch-LassySmall", "author": "Gosse Bouma, Gertjan van Noord",
-                 "url": "https://universaldependencies.org/treebanks/nl_lassysmall/", "license": LICENSE},
-                {"name": "UD_Dutch-Alpino", "author": "Zeman, Žabokrtský, Bouma, van Noord",
-                 "url": "https://universaldependencies.org/treebanks/nl_alpino/", "license": LICENSE},
+                {
+                    "name": "UD_Dutch-LassySmall",
+                    "author": "Gosse Bouma, Gertjan van Noord",
+                    "url": "https://universaldependencies.org/treebanks/nl_lassysmall/",
+                    "license": LICENSE,
+                },
+                {
+                    "name": "UD_Dutch-Alpino",
+                    "author": "Zeman, Žabokrtský, Bouma, van Noord",
+                    "url": "https://universaldependencies.org/treebanks/nl_alpino/",
+                    "license": LICENSE,
+                },
             ],
             "credit": CREDIT,
             "split": split,
@@ -124,8 +132,13 @@ def package_pipeline(trained: Path, models_dir: Path, version: str, split: dict[
     return target
 
 
-def train_dutch(ud_dir: Path, models_dir: Path, version: str = "0.1.0", max_steps: int | None = None,
-                work: Path | None = None) -> Path:
+def train_dutch(
+    ud_dir: Path,
+    models_dir: Path,
+    version: str = "0.1.0",
+    max_steps: int | None = None,
+    work: Path | None = None,
+) -> Path:
     work = work or models_dir / "_work" / f"nl_sib_core-{version}"
     work.mkdir(parents=True, exist_ok=True)
     split = prepare_corpus(Path(ud_dir), work)

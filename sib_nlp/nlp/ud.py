@@ -227,9 +227,7 @@ class SplitSummary:
     per_file: dict[str, dict[str, int]]
 
 
-def convert_ud(
-    files: list[Path], out_dir: Path, test_share: float = 0.12, dev_share: float = 0.05
-) -> SplitSummary:
+def convert_ud(files: list[Path], out_dir: Path, test_share: float = 0.12, dev_share: float = 0.05) -> SplitSummary:
     """Convert UD files to ``train/dev/test.spacy`` DocBins in ``out_dir``.
 
     The split is made per file (per treebank), so every treebank is represented

@@ -168,7 +168,15 @@ def warm_up() -> None:
     _deduce().deidentify("Jan de Vries")
 
 
-_DEDUCE_DISABLED = {"institutions", "dates", "ages", "identifiers", "phone_numbers", "email_addresses", "urls"}
+_DEDUCE_DISABLED = {
+    "institutions",
+    "dates",
+    "ages",
+    "identifiers",
+    "phone_numbers",
+    "email_addresses",
+    "urls",
+}
 
 
 def name_spans(text: str) -> list[Span]:

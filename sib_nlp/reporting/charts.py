@@ -15,14 +15,21 @@ def _pct(v: float) -> str:
 
 
 def trend_chart(
-    series: list[dict], waves: list[str], title: str, width: int = 520, height: int = 240, percent: bool = True,
+    series: list[dict],
+    waves: list[str],
+    title: str,
+    width: int = 520,
+    height: int = 240,
+    percent: bool = True,
     y_max: float | None = None,
 ) -> str:
     """Lines over waves with 95% bands. ``series``: [{name, points: {wave: (est, lo, hi)}}]."""
     left, right, top, bottom = 44, 150, 28, 34
     pw, ph = width - left - right, height - top - bottom
-    vmax = y_max if y_max is not None else max(
-        [1e-9] + [p[2] for s in series for p in s["points"].values() if p[2] == p[2]]
+    vmax = (
+        y_max
+        if y_max is not None
+        else max([1e-9] + [p[2] for s in series for p in s["points"].values() if p[2] == p[2]])
     )
     if percent:
         vmax = min(1.0, max(0.2, vmax * 1.1))
@@ -34,7 +41,7 @@ def trend_chart(
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{escape(title)}">',
-        f'<title>{escape(title)}</title>',
+        f"<title>{escape(title)}</title>",
         f'<text x="{left}" y="16" class="ct">{escape(title)}</text>',
     ]
     for i in range(5):

@@ -97,8 +97,13 @@ def key_findings(data: ReportData, max_findings: int = 6) -> list[tuple[str, str
     """(sentence, certainty) pairs for the summary, strongest evidence first."""
     paired = data.paired
     if paired is None or paired.empty:
-        return [("Er zijn nog geen deelnemers met zowel een intake- als een eindreflectie; verandering binnen "
-                 "deelnemers is daarom nog niet te meten.", "onbekend")]
+        return [
+            (
+                "Er zijn nog geen deelnemers met zowel een intake- als een eindreflectie; verandering binnen "
+                "deelnemers is daarom nog niet te meten.",
+                "onbekend",
+            )
+        ]
     overall = paired[paired["group"] == "alle deelnemers"].copy()
     overall = overall[overall["metric"] != "growth_score"]
     overall["abs"] = overall["difference"].abs()
@@ -108,15 +113,22 @@ def key_findings(data: ReportData, max_findings: int = 6) -> list[tuple[str, str
         name = _metric_name(r.metric, data.labels)
         if r.metric == "depth":
             direction = "dieper" if r.difference > 0 else "minder diep"
-            text = (f"De reflecties worden {direction}: gemiddeld niveau {r.before:.1f} bij de intake en "
-                    f"{r.after:.1f} aan het eind (0 = beschrijvend, 3 = kritisch), bij {r.n_pairs} deelnemers.")
+            text = (
+                f"De reflecties worden {direction}: gemiddeld niveau {r.before:.1f} bij de intake en "
+                f"{r.after:.1f} aan het eind (0 = beschrijvend, 3 = kritisch), bij {r.n_pairs} deelnemers."
+            )
         else:
             verb = "meer" if r.difference > 0 else "minder"
-            text = (f"{verb.capitalize()} deelnemers schrijven over {name.lower()}: {_pct(r.before)} bij de intake, "
-                    f"{_pct(r.after)} aan het eind ({r.n_pairs} deelnemers met beide reflecties).")
+            text = (
+                f"{verb.capitalize()} deelnemers schrijven over {name.lower()}: {_pct(r.before)} bij de intake, "
+                f"{_pct(r.after)} aan het eind ({r.n_pairs} deelnemers met beide reflecties)."
+            )
         if r.p_value >= 0.2:
-            text = (f"Over {name.lower()} zien we geen duidelijke verandering ({_pct(r.before)} → {_pct(r.after)})."
-                    if r.metric != "depth" else text)
+            text = (
+                f"Over {name.lower()} zien we geen duidelijke verandering ({_pct(r.before)} → {_pct(r.after)})."
+                if r.metric != "depth"
+                else text
+            )
         out.append((text, certainty(r.p_value)))
     return out
 
@@ -125,7 +137,9 @@ def _section(id_: str, title: str, body: str) -> str:
     return f'<section id="{id_}"><h2>{escape(title)}</h2>{body}</section>'
 
 
-def _table(df: pd.DataFrame, headers: dict[str, str], numeric: set[str] | None = None, pct: set[str] | None = None) -> str:
+def _table(
+    df: pd.DataFrame, headers: dict[str, str], numeric: set[str] | None = None, pct: set[str] | None = None
+) -> str:
     if df is None or df.empty:
         return "<p><em>Geen gegevens.</em></p>"
     numeric, pct = numeric or set(), pct or set()
@@ -145,7 +159,9 @@ def _table(df: pd.DataFrame, headers: dict[str, str], numeric: set[str] | None =
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _series(prev: pd.DataFrame, metrics: list[str], labels: dict[str, str], group: str = "alle deelnemers") -> list[dict]:
+def _series(
+    prev: pd.DataFrame, metrics: list[str], labels: dict[str, str], group: str = "alle deelnemers"
+) -> list[dict]:
     out = []
     for m in metrics:
         rows = prev[(prev["metric"] == m) & (prev["group"] == group)]
@@ -174,8 +190,10 @@ def render_report(data: ReportData) -> str:
     )
     warn = ""
     if data.pipeline.get("fallback"):
-        warn = (f'<p class="warn"><strong>Let op:</strong> deze analyse draaide zonder getraind Nederlands taalmodel '
-                f'({_e(data.pipeline.get("reason"))}). Signalen zijn daardoor minder betrouwbaar.</p>')
+        warn = (
+            f'<p class="warn"><strong>Let op:</strong> deze analyse draaide zonder getraind Nederlands taalmodel '
+            f"({_e(data.pipeline.get('reason'))}). Signalen zijn daardoor minder betrouwbaar.</p>"
+        )
     summary = (
         f"{warn}<p>Dit rapport beschrijft wat deelnemers van <em>Samen in Beleid</em> in hun reflecties schrijven en "
         f"wat daarin verandert tussen de intake en het eind van het traject. Het is gebaseerd op "
@@ -200,12 +218,21 @@ def render_report(data: ReportData) -> str:
         theme_body += f"<p class='warn'>{_e(data.theme_info['message'])}</p>"
     theme_metrics = [m for m in prev["metric"].unique() if m.startswith("theme:")] if len(prev) else []
     if theme_metrics:
-        theme_body += trend_chart(_series(prev, theme_metrics[:8], labels), waves,
-                                  "Aandeel deelnemers dat over het thema schrijft")
+        theme_body += trend_chart(
+            _series(prev, theme_metrics[:8], labels), waves, "Aandeel deelnemers dat over het thema schrijft"
+        )
     if len(t):
         show = t.sort_values("size", ascending=False)
-        theme_body += _table(show, {"label": "Thema", "size": "Zinnen", "top_terms": "Kenmerkende woorden",
-                                    "codebook_theme": "Programmathema"}, numeric={"size"})
+        theme_body += _table(
+            show,
+            {
+                "label": "Thema",
+                "size": "Zinnen",
+                "top_terms": "Kenmerkende woorden",
+                "codebook_theme": "Programmathema",
+            },
+            numeric={"size"},
+        )
         for r in show.head(10).itertuples():
             quotes = data.theme_quotes.get(int(r.theme_id), [])
             if quotes:
@@ -214,33 +241,42 @@ def render_report(data: ReportData) -> str:
 
     # motivatie
     mot = [m for m in prev["metric"].unique() if m.startswith("signal:motivatie")] if len(prev) else []
-    body = ("<p>Hoeveel deelnemers schrijven over waarom ze hun werk doen? <em>Intrinsiek</em>: vanuit bedoeling en "
-            "betekenis; <em>extrinsiek</em>: omdat het moet. De banden geven het 95%-onzekerheidsinterval.</p>")
+    body = (
+        "<p>Hoeveel deelnemers schrijven over waarom ze hun werk doen? <em>Intrinsiek</em>: vanuit bedoeling en "
+        "betekenis; <em>extrinsiek</em>: omdat het moet. De banden geven het 95%-onzekerheidsinterval.</p>"
+    )
     body += trend_chart(_series(prev, mot, labels), waves, "Motivatie: aandeel deelnemers per meting") if mot else ""
     body += _paired_table(data, [m for m in mot])
     sections.append(_section("motivatie", "Motivatie", body))
 
     # samenwerking
     sam = [m for m in prev["metric"].unique() if m.startswith("signal:samenwerking")] if len(prev) else []
-    body = ("<p>Met wie werken deelnemers samen? <em>Met buiten</em> betekent: met partijen buiten het ministerie, "
-            "zoals gemeenten, burgers, bedrijven en kennisinstellingen.</p>")
+    body = (
+        "<p>Met wie werken deelnemers samen? <em>Met buiten</em> betekent: met partijen buiten het ministerie, "
+        "zoals gemeenten, burgers, bedrijven en kennisinstellingen.</p>"
+    )
     body += trend_chart(_series(prev, sam, labels), waves, "Samenwerking: aandeel deelnemers per meting") if sam else ""
     if len(data.partners):
         for w in waves:
             pw = data.partners[data.partners["wave"] == w].sort_values("share", ascending=False)
             if len(pw):
-                body += bar_chart([(str(r.partner_name), float(r.share)) for r in pw.itertuples()],
-                                  f"Soorten partners, {w}: aandeel deelnemers")
+                body += bar_chart(
+                    [(str(r.partner_name), float(r.share)) for r in pw.itertuples()],
+                    f"Soorten partners, {w}: aandeel deelnemers",
+                )
     body += _paired_table(data, sam)
     sections.append(_section("samenwerking", "Samenwerking", body))
 
     # reflectiediepte
-    body = ("<p>Hoe diep reflecteren deelnemers? Naar Hatton &amp; Smith: 0 = beschrijvend (wat er gebeurde), "
-            "1 = beschrijvend-reflectief (met redenen of een les), 2 = dialogisch (weegt perspectieven af), "
-            "3 = kritisch (zet eigen aannames of het systeem ter discussie).</p>")
+    body = (
+        "<p>Hoe diep reflecteren deelnemers? Naar Hatton &amp; Smith: 0 = beschrijvend (wat er gebeurde), "
+        "1 = beschrijvend-reflectief (met redenen of een les), 2 = dialogisch (weegt perspectieven af), "
+        "3 = kritisch (zet eigen aannames of het systeem ter discussie).</p>"
+    )
     if "depth" in set(prev.get("metric", [])):
-        body += trend_chart(_series(prev, ["depth"], labels), waves, "Gemiddelde reflectiediepte", percent=False,
-                            y_max=3.0)
+        body += trend_chart(
+            _series(prev, ["depth"], labels), waves, "Gemiddelde reflectiediepte", percent=False, y_max=3.0
+        )
     if len(data.depth):
         piv = data.depth.pivot_table(index="level", columns="wave", values="share", fill_value=0).reset_index()
         headers = {"level": "Niveau"} | {w: w for w in waves if w in piv.columns}
@@ -248,32 +284,49 @@ def render_report(data: ReportData) -> str:
     sections.append(_section("reflectiediepte", "Reflectiediepte", body))
 
     # veranderverhalen
-    body = ("<p>Deelnemers bij wie de reflecties het sterkst veranderden, met een citaat van het begin en van het "
-            "eind. Dit zijn <strong>kandidaten</strong> voor een gesprek over de meest betekenisvolle verandering "
-            "(Most Significant Change), geen conclusies: kies samen welke verhalen het verschil laten zien.</p>")
+    body = (
+        "<p>Deelnemers bij wie de reflecties het sterkst veranderden, met een citaat van het begin en van het "
+        "eind. Dit zijn <strong>kandidaten</strong> voor een gesprek over de meest betekenisvolle verandering "
+        "(Most Significant Change), geen conclusies: kies samen welke verhalen het verschil laten zien.</p>"
+    )
     if data.stories is not None and len(data.stories):
         for r in data.stories.itertuples():
             moved = ", ".join(labels.get(x.strip(), x.strip()) for x in str(r.signals_moved).split(",") if x.strip())
-            body += (f'<div class="story"><h3>Deelnemer {_e(r.participant_id)}</h3>'
-                     f"<p class='meta'>Nieuw aan het eind: {_e(moved)}</p>"
-                     f"<p><strong>Bij de intake</strong></p>{_quote(r.before_document, r.before_quote)}"
-                     f"<p><strong>Aan het eind</strong></p>{_quote(r.after_document, r.after_quote)}</div>")
+            body += (
+                f'<div class="story"><h3>Deelnemer {_e(r.participant_id)}</h3>'
+                f"<p class='meta'>Nieuw aan het eind: {_e(moved)}</p>"
+                f"<p><strong>Bij de intake</strong></p>{_quote(r.before_document, r.before_quote)}"
+                f"<p><strong>Aan het eind</strong></p>{_quote(r.after_document, r.after_quote)}</div>"
+            )
     else:
         body += "<p><em>Nog geen deelnemers met een intake- én eindreflectie.</em></p>"
     sections.append(_section("veranderverhalen", "Veranderverhalen", body))
 
     # per groep
-    body = (f"<p>Dezelfde cijfers per directie en per rol. Groepen met minder dan {data.min_group_size} deelnemers "
-            "tonen we niet, om te voorkomen dat personen herkenbaar worden.</p>")
+    body = (
+        f"<p>Dezelfde cijfers per directie en per rol. Groepen met minder dan {data.min_group_size} deelnemers "
+        "tonen we niet, om te voorkomen dat personen herkenbaar worden.</p>"
+    )
     for group_by, title in (("unit", "Per directie"), ("role", "Per rol")):
         groups = sorted(g for g in prev["group"].unique() if g.startswith(group_by + "=")) if len(prev) else []
         if groups:
             body += f"<h3>{title}</h3><div class='multiples'>"
             for g in groups:
                 body += trend_chart(
-                    _series(prev, ["signal:samenwerking.extern", "signal:motivatie.intrinsiek",
-                                   "signal:reflectie.inzicht"], labels, group=g),
-                    waves, g.split("=", 1)[1], width=440, height=200,
+                    _series(
+                        prev,
+                        [
+                            "signal:samenwerking.extern",
+                            "signal:motivatie.intrinsiek",
+                            "signal:reflectie.inzicht",
+                        ],
+                        labels,
+                        group=g,
+                    ),
+                    waves,
+                    g.split("=", 1)[1],
+                    width=440,
+                    height=200,
                 )
             body += "</div>"
             body += _paired_table(data, ["growth_score", "signal:samenwerking.extern"], groups=groups)
@@ -284,8 +337,11 @@ def render_report(data: ReportData) -> str:
     # waardering (evaluaties)
     body = "<p>Wat vinden deelnemers van het traject? Uit de open antwoorden en de stellingen van de eindevaluatie.</p>"
     if len(data.likert):
-        body += bar_chart([(str(r.item), float(r.mean)) for r in data.likert.itertuples()],
-                          "Gemiddelde score op de stellingen (1–5)", percent=False)
+        body += bar_chart(
+            [(str(r.item), float(r.mean)) for r in data.likert.itertuples()],
+            "Gemiddelde score op de stellingen (1–5)",
+            percent=False,
+        )
     if len(data.appreciation):
         piv = data.appreciation.pivot_table(index="aspect", columns="polarity", values="n", fill_value=0)
         piv = piv.reset_index()
@@ -297,10 +353,13 @@ def render_report(data: ReportData) -> str:
     q = data.quarantine_reasons
     qtable = _table(q, {"reason": "Reden", "n": "Aantal"}, numeric={"n"}) if len(q) else "<p>Geen.</p>"
     sq = data.signal_quality
-    quality = (f"<p>Gemeten kwaliteit van de signalen op de testset: macro-F1 {sq['macro_f1']:.2f} "
-               f"({_e(sq.get('source'))}).</p>" if sq.get("macro_f1") is not None else
-               "<p><strong>De nauwkeurigheid van de signalen is nog niet gemeten</strong> tegen een door mensen "
-               "gecodeerde testset; behandel de cijfers als verkennend.</p>")
+    quality = (
+        f"<p>Gemeten kwaliteit van de signalen op de testset: macro-F1 {sq['macro_f1']:.2f} "
+        f"({_e(sq.get('source'))}).</p>"
+        if sq.get("macro_f1") is not None
+        else "<p><strong>De nauwkeurigheid van de signalen is nog niet gemeten</strong> tegen een door mensen "
+        "gecodeerde testset; behandel de cijfers als verkennend.</p>"
+    )
     body = (
         f"<p>Teksten: {c.get('read', 0)} ingelezen, {c.get('documents', 0)} geanalyseerd, "
         f"{c.get('quarantined', 0)} apart gezet (zie tabel), {c.get('duplicates', 0)} dubbel ingestuurd.</p>"
@@ -327,18 +386,36 @@ def render_report(data: ReportData) -> str:
     if len(overall):
         o = overall.copy()
         o["naam"] = [_metric_name(m, labels) for m in o["metric"]]
-        body += _table(o, {"naam": "Maat", "wave": "Meting", "estimate": "Schatting", "ci_low": "95% laag",
-                           "ci_high": "95% hoog", "n": "n"}, numeric={"estimate", "ci_low", "ci_high", "n"})
+        body += _table(
+            o,
+            {
+                "naam": "Maat",
+                "wave": "Meting",
+                "estimate": "Schatting",
+                "ci_low": "95% laag",
+                "ci_high": "95% hoog",
+                "n": "n",
+            },
+            numeric={"estimate", "ci_low", "ci_high", "n"},
+        )
     vers = ", ".join(f"{k} {v}" for k, v in sorted(data.versions.items()))
     body += f"<p class='meta'>Versies: {_e(vers)}</p>"
     sections.append(_section("bijlagen", "Bijlagen", body))
 
     toc = "".join(
         f'<li><a href="#{i}">{escape(t)}</a></li>'
-        for i, t in (("samenvatting", "Samenvatting"), ("themas", "Thema's"), ("motivatie", "Motivatie"),
-                     ("samenwerking", "Samenwerking"), ("reflectiediepte", "Reflectiediepte"),
-                     ("veranderverhalen", "Veranderverhalen"), ("per-groep", "Per groep"),
-                     ("waardering", "Waardering"), ("methode", "Methode en kanttekeningen"), ("bijlagen", "Bijlagen"))
+        for i, t in (
+            ("samenvatting", "Samenvatting"),
+            ("themas", "Thema's"),
+            ("motivatie", "Motivatie"),
+            ("samenwerking", "Samenwerking"),
+            ("reflectiediepte", "Reflectiediepte"),
+            ("veranderverhalen", "Veranderverhalen"),
+            ("per-groep", "Per groep"),
+            ("waardering", "Waardering"),
+            ("methode", "Methode en kanttekeningen"),
+            ("bijlagen", "Bijlagen"),
+        )
     )
     return (
         "<!DOCTYPE html><html lang='nl'><head><meta charset='utf-8'>"
@@ -361,8 +438,19 @@ def _paired_table(data: ReportData, metrics: list[str], groups: list[str] | None
     rows["naam"] = [_metric_name(m, data.labels) for m in rows["metric"]]
     rows["zekerheid"] = [certainty(v) for v in rows["p_value"]]
     rows["groep"] = [g.split("=", 1)[-1] for g in rows["group"]]
-    return _table(rows, {"groep": "Groep", "naam": "Maat", "n_pairs": "Deelnemers", "before": "Intake", "after": "Eind",
-                         "p_value": "p", "zekerheid": "Zekerheid"}, numeric={"n_pairs", "before", "after", "p_value"})
+    return _table(
+        rows,
+        {
+            "groep": "Groep",
+            "naam": "Maat",
+            "n_pairs": "Deelnemers",
+            "before": "Intake",
+            "after": "Eind",
+            "p_value": "p",
+            "zekerheid": "Zekerheid",
+        },
+        numeric={"n_pairs", "before", "after", "p_value"},
+    )
 
 
 def _comparison(data: ReportData) -> str:

@@ -192,8 +192,16 @@ class SignalDetector:
             if label.partners:
                 partner = ",".join(p for p in label.partners if p in partners) or None
             signals.append(
-                Signal(lid, round(min(conf, 0.99), 3), span.text, span.start_char, span.end_char, si,
-                       partner=partner, modality=modality)
+                Signal(
+                    lid,
+                    round(min(conf, 0.99), 3),
+                    span.text,
+                    span.start_char,
+                    span.end_char,
+                    si,
+                    partner=partner,
+                    modality=modality,
+                )
             )
         if text_type in (None, "evaluatie"):
             signals.extend(self._appreciation(sent, keys, si))

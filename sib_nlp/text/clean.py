@@ -133,8 +133,6 @@ def is_garbled(text: str) -> bool:
     if not words:
         return len(compact) > 12
     implausible = sum(
-        1
-        for w in words
-        if not _VOWEL.search(w) or _CONSONANT_RUN.search(w) or any(k in w for k in _KEYBOARD_RUNS)
+        1 for w in words if not _VOWEL.search(w) or _CONSONANT_RUN.search(w) or any(k in w for k in _KEYBOARD_RUNS)
     )
     return implausible / len(words) >= 0.4

@@ -117,8 +117,12 @@ class TfidfSvdEmbedder(BaseEmbedder):
 class CachedEmbedder(BaseEmbedder):
     """Looks texts up in a cache (the store) before asking the wrapped embedder."""
 
-    def __init__(self, inner: BaseEmbedder, get: Callable[[list[str], str], dict[str, np.ndarray]],
-                 put: Callable[[dict[str, np.ndarray], str], None]):
+    def __init__(
+        self,
+        inner: BaseEmbedder,
+        get: Callable[[list[str], str], dict[str, np.ndarray]],
+        put: Callable[[dict[str, np.ndarray], str], None],
+    ):
         super().__init__()
         self.inner = inner
         self._get = get

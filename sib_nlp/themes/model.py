@@ -42,11 +42,60 @@ OUTLIER = -1
 
 # words that say nothing about the theme in this programme's texts
 PROGRAMME_STOP_WORDS = {
-    "traject", "programma", "opdracht", "leerwerkopdracht", "reflectie", "samen", "beleid", "ministerie",
-    "persoon", "email", "telefoon", "url", "adres", "jaar", "keer", "echt", "gewoon", "eigenlijk", "heel",
-    "erg", "wel", "niet", "veel", "weinig", "zo", "nu", "ook", "nog", "gaan", "komen", "doen", "maken",
-    "hebben", "zijn", "worden", "kunnen", "zullen", "willen", "moeten", "mogen", "laten", "zien", "vinden",
-    "merken", "geven", "krijgen", "staan", "zitten", "liggen", "blijven", "lopen", "goed", "mijn", "ons",
+    "traject",
+    "programma",
+    "opdracht",
+    "leerwerkopdracht",
+    "reflectie",
+    "samen",
+    "beleid",
+    "ministerie",
+    "persoon",
+    "email",
+    "telefoon",
+    "url",
+    "adres",
+    "jaar",
+    "keer",
+    "echt",
+    "gewoon",
+    "eigenlijk",
+    "heel",
+    "erg",
+    "wel",
+    "niet",
+    "veel",
+    "weinig",
+    "zo",
+    "nu",
+    "ook",
+    "nog",
+    "gaan",
+    "komen",
+    "doen",
+    "maken",
+    "hebben",
+    "zijn",
+    "worden",
+    "kunnen",
+    "zullen",
+    "willen",
+    "moeten",
+    "mogen",
+    "laten",
+    "zien",
+    "vinden",
+    "merken",
+    "geven",
+    "krijgen",
+    "staan",
+    "zitten",
+    "liggen",
+    "blijven",
+    "lopen",
+    "goed",
+    "mijn",
+    "ons",
 }
 
 
@@ -168,7 +217,10 @@ class ThemeModel:
             umap_model=PCA(n_components=min(cfg.n_components, n - 1), random_state=cfg.random_state),
             hdbscan_model=HDBSCAN(min_cluster_size=mcs, min_samples=max(2, mcs // 2), prediction_data=True),
             vectorizer_model=CountVectorizer(
-                stop_words=dutch_stop_words(), ngram_range=(1, 2), min_df=2, token_pattern=r"(?u)\b[^\W\d_]{3,}\b"
+                stop_words=dutch_stop_words(),
+                ngram_range=(1, 2),
+                min_df=2,
+                token_pattern=r"(?u)\b[^\W\d_]{3,}\b",
             ),
             representation_model=MaximalMarginalRelevance(diversity=cfg.mmr_diversity, top_n_words=cfg.top_n_words),
             zeroshot_topic_list=[t.description for t in self.programme_themes],
@@ -184,7 +236,10 @@ class ThemeModel:
         if cfg.reduce_outliers and (topics == OUTLIER).any() and len(set(topics) - {OUTLIER}) > 0:
             topics = np.asarray(
                 self.topic_model_.reduce_outliers(
-                    docs, list(topics), strategy="embeddings", embeddings=self.embeddings_,
+                    docs,
+                    list(topics),
+                    strategy="embeddings",
+                    embeddings=self.embeddings_,
                     threshold=cfg.outlier_threshold,
                 )
             )
@@ -301,7 +356,10 @@ class ThemeModel:
         folder.mkdir(parents=True, exist_ok=True)
         if self.topic_model_ is not None:
             self.topic_model_.save(
-                str(folder / "bertopic"), serialization="safetensors", save_ctfidf=True, save_embedding_model=False
+                str(folder / "bertopic"),
+                serialization="safetensors",
+                save_ctfidf=True,
+                save_embedding_model=False,
             )
         meta = {
             "mode": self.mode_,
@@ -321,8 +379,10 @@ class ThemeModel:
     @classmethod
     def load(cls, folder: Path, embedder: BaseEmbedder) -> ThemeModel:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-        themes = tuple(ProgrammeTheme(t["id"], t["label"], t["description"], tuple(t["seed_terms"]))
-                       for t in meta["programme_themes"])
+        themes = tuple(
+            ProgrammeTheme(t["id"], t["label"], t["description"], tuple(t["seed_terms"]))
+            for t in meta["programme_themes"]
+        )
         model = cls(embedder, ThemeConfig(**meta["config"]), themes)
         model.mode_ = meta["mode"]
         model.theme_ids_ = {int(k): v for k, v in meta["theme_ids"].items()}
