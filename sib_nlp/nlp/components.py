@@ -14,6 +14,14 @@ from spacy.tokens import Doc
 
 from sib_nlp.config import RESOURCES
 
+# separable-verb particles of Dutch (samen+werken, mee+nemen, deel+nemen, ...): the parser sometimes puts
+# compound:prt on other words ("uitdrukking geven"), so only these are joined to the verb's lemma
+SEPARABLE_PARTICLES = frozenset(
+    "aan achter af bij binnen buiten deel dicht door droog fijn gade goed heen in kapot klaar kwijt langs los "
+    "mee mis na neer om onder op open over plaats rond samen schoon stil tegemoet tegen teleur terecht terug "
+    "thuis toe tussen uit vast veilig voor voorbij voort vrij weg zoek".split()
+)
+
 _BULLET_CHARS = {"-", "–", "—", "•", "·", "▪", "◦", "●", "*", "►", "✓", "✔"}
 
 
@@ -64,7 +72,12 @@ def plain_lemmas(doc: Doc, lexicon: dict[str, tuple[str, str]] | None = None) ->
             token.lemma_ = token.lemma_.replace("_", "")
     if doc.has_annotation("DEP"):
         for token in doc:
-            if token.dep_ == "compound:prt" and token.head.pos_ in {"VERB", "AUX"} and token.head.i != token.i:
+            if (
+                token.dep_ == "compound:prt"
+                and token.lower_ in SEPARABLE_PARTICLES
+                and token.head.pos_ in {"VERB", "AUX"}
+                and token.head.i != token.i
+            ):
                 verb = token.head
                 particle = token.lower_
                 if not verb.lemma_.startswith(particle):

@@ -24,7 +24,7 @@ def trend_chart(
     y_max: float | None = None,
 ) -> str:
     """Lines over waves with 95% bands. ``series``: [{name, points: {wave: (est, lo, hi)}}]."""
-    left, right, top, bottom = 44, 150, 28, 34
+    left, right, top, bottom = 44, 200, 28, 34
     pw, ph = width - left - right, height - top - bottom
     vmax = (
         y_max
@@ -70,7 +70,7 @@ def trend_chart(
             )
         ly = top + 14 + si * 18
         parts.append(f'<rect x="{left + pw + 12}" y="{ly - 9}" width="10" height="10" fill="{color}"/>')
-        parts.append(f'<text x="{left + pw + 27}" y="{ly}" class="lg">{escape(s["name"][:22])}</text>')
+        parts.append(f'<text x="{left + pw + 27}" y="{ly}" class="lg">{escape(s["name"][:32])}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

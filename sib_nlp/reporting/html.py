@@ -438,18 +438,22 @@ def _paired_table(data: ReportData, metrics: list[str], groups: list[str] | None
     rows["naam"] = [_metric_name(m, data.labels) for m in rows["metric"]]
     rows["zekerheid"] = [certainty(v) for v in rows["p_value"]]
     rows["groep"] = [g.split("=", 1)[-1] for g in rows["group"]]
+    shares = rows["metric"].str.startswith(("signal:", "theme:"))
+    for col, src in (("intake", "before"), ("eind", "after")):
+        rows[col] = [_pct(v) if share else f"{v:.2f}" for v, share in zip(rows[src], shares, strict=True)]
+    rows["p"] = [f"{v:.3f}" for v in rows["p_value"]]
     return _table(
         rows,
         {
             "groep": "Groep",
             "naam": "Maat",
             "n_pairs": "Deelnemers",
-            "before": "Intake",
-            "after": "Eind",
-            "p_value": "p",
+            "intake": "Intake",
+            "eind": "Eind",
+            "p": "p",
             "zekerheid": "Zekerheid",
         },
-        numeric={"n_pairs", "before", "after", "p_value"},
+        numeric={"n_pairs", "intake", "eind", "p"},
     )
 
 
