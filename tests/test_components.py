@@ -61,6 +61,41 @@ def test_underscores_are_removed_from_lemmas():
     assert doc[0].lemma_ == "Franstalig"
 
 
+def test_particle_fallback_when_the_parse_misses_it():
+    """The tagger took 'werken' for a noun and the parser missed compound:prt."""
+    nlp = spacy.blank("nl")
+    words = ["We", "werken", "sinds", "de", "zomer", "samen", "met", "drie", "gemeenten", "."]
+    doc = Doc(
+        nlp.vocab,
+        words=words,
+        lemmas=["we", "werken", "sinds", "de", "zomer", "samen", "met", "drie", "gemeente", "."],
+        pos=["PRON", "NOUN", "ADP", "DET", "NOUN", "ADV", "ADP", "NUM", "NOUN", "PUNCT"],
+        heads=[1, 1, 4, 4, 1, 4, 8, 8, 4, 1],
+        deps=["nsubj", "ROOT", "case", "det", "nmod", "advmod", "case", "nummod", "nmod", "punct"],
+    )
+    plain_lemmas(doc)
+    assert doc[1].lemma_ == "samenwerken" and doc[1].pos_ == "VERB"
+
+
+def test_wrong_particle_in_lemma_is_replaced():
+    doc = _doc(
+        ["Ik", "nam", "het", "dossier", "mee"],
+        ["ik", "deelnemen", "het", "dossier", "mee"],
+        ["PRON", "VERB", "DET", "NOUN", "ADP"],
+        [1, 1, 3, 1, 1],
+        ["nsubj", "ROOT", "det", "obj", "compound:prt"],
+    )
+    plain_lemmas(doc)
+    assert doc[1].lemma_ == "meenemen"
+
+
+def test_no_split_inside_a_line_without_final_punctuation():
+    nlp = spacy.blank("nl")
+    nlp.add_pipe("sib_line_breaks_v1", name="lines")
+    doc = nlp("eerder de gemeente bellen. Dan verder")
+    assert doc[1].is_sent_start is False and doc[5].is_sent_start is None
+
+
 def test_line_breaks_and_bullets_start_sentences():
     nlp = spacy.blank("nl")
     nlp.add_pipe("sib_line_breaks_v1", name="lines")
