@@ -59,7 +59,7 @@ _NOT_NAMES = {
     w.lower()
     for w in (
         "Rijk Rijksoverheid Kamer Tweede Eerste Samen Beleid Directie Gemeente Provincie Ministerie Bureau "
-        "Raad Staten Koning Koningin Haag Europa Team Programma Leerwerkopdracht Opgave Bedoeling "
+        "Raad Staten Koningin Haag Europa Team Programma Leerwerkopdracht Opgave Bedoeling "
         "Buiten Groningen Friesland Drenthe Overijssel Flevoland Gelderland Utrecht Holland Zeeland Brabant "
         "Limburg Noord Zuid Oost West Mei Juni Juli Maart April Augustus September Oktober November December "
         "Januari Februari Maandag Dinsdag Woensdag Donderdag Vrijdag Zaterdag Zondag"
@@ -193,7 +193,7 @@ def name_spans(text: str) -> list[Span]:
     return spans
 
 
-_ARTICLES = {"de", "het", "een", "deze", "die", "dit", "dat", "onze", "ons"}
+_ARTICLES = {"de", "het", "een", "onze", "ons"}  # not "dat"/"die": also conjunction and relative pronoun
 
 
 def _word_not_name(text: str, span: Span, lookups) -> bool:  # noqa: ANN001

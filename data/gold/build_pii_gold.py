@@ -1,0 +1,287 @@
+"""Build the PII gold set: Dutch reflection texts with planted personal data, positions known exactly.
+
+Each of the hand-written sentence frames below is a situation from the programme (a stakeholder
+session, a pilot with a gemeente, a talk with the manager). Slots are filled with invented names and
+identifiers of every kind — names with tussenvoegsels ("van der Berg"), initials ("J. de Vries"),
+first names alone, names that are also words ("Roos", "Bakker", "Visser") — and with hard negatives
+that must *not* be redacted: organisations, places and words like "Rijk" or "Kamer". Because the
+texts are built here, the gold spans are exact by construction.
+
+Every number is invented: BSNs pass the 11-test and IBANs the mod-97 check (so a checksum alone
+does not give them away), phone numbers use Dutch formats, e-mail domains end in ``.example.nl``.
+
+Run: ``python data/gold/build_pii_gold.py`` (writes ``pii_gold.jsonl`` beside this file, committed).
+Evaluate: ``sib-nlp evaluate-pii``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SEED = 20261201
+
+FIRST = [
+    "Jan",
+    "Sanne",
+    "Pieter",
+    "Fatima",
+    "Mohammed",
+    "Annelies",
+    "Kees",
+    "Ingrid",
+    "Youssef",
+    "Marieke",
+    "Thijs",
+    "Esther",
+    "Daan",
+    "Lotte",
+    "Ahmed",
+    "Willemijn",
+    "Bram",
+    "Noor",
+    "Ruud",
+    "Petra",
+    "Sven",
+    "Ilse",
+    "Jeroen",
+    "Hanneke",
+    "Mustafa",
+    "Eva",
+    "Karin",
+    "Mark",
+    "Sophie",
+    "Gerrit",
+]
+LAST = [
+    "de Vries",
+    "van der Berg",
+    "Jansen",
+    "El Amrani",
+    "de Groot",
+    "Hendriks",
+    "van Dijk",
+    "Mulder",
+    "de Boer",
+    "Yilmaz",
+    "van den Heuvel",
+    "Kuipers",
+    "Verhoeven",
+    "Bos",
+    "van Leeuwen",
+    "Dekker",
+    "Brouwer",
+    "van der Linden",
+    "Koster",
+    "Meijer",
+    "Schouten",
+    "de Jong",
+    "Postma",
+    "Bulut",
+]
+WORDLIKE = ["Roos", "Bakker", "Visser", "Smit", "de Wit", "Koning", "Vos", "Mooij", "Winter", "Zomer"]
+ROLES = ["collega", "leidinggevende", "teamleider", "trainer", "wethouder", "projectleider", "coach"]
+ORGS = [
+    "de gemeente Utrecht",
+    "Rijkswaterstaat",
+    "het UWV",
+    "Staatsbosbeheer",
+    "de Voedselbank",
+    "de provincie Gelderland",
+    "het RIVM",
+    "de VNG",
+    "het CBS",
+    "de GGD",
+    "Stichting Lezen en Schrijven",
+    "het Rijk",
+    "de Tweede Kamer",
+    "de universiteit Tilburg",
+    "het Kadaster",
+    "woningcorporatie Portaal",
+]
+PLACES = ["Zwolle", "Den Haag", "Heerlen", "Deventer", "Eindhoven", "Amersfoort", "Tilburg", "Drenthe"]
+STREETS = ["Lindenlaan", "Kerkstraat", "Stationsweg", "Molenstraat", "Dorpsplein", "Julianalaan"]
+PHONE_FORMATS = [
+    "06-{a}{b}",
+    "06 {a} {b}",
+    "+31 6 {a}{b}",
+    "070 - {c} {d} {e}",
+    "030-{c}{d}{e}",
+    "+31 (0)13 {c} {d} {e}",
+    "+31 (030) {c}{d}{e}",
+    "0031 70 {c}{d}{e}",
+]
+
+# Frames: {P} a full name, {F} a first name alone, {I} initial + surname, {W} a name that is a word,
+# {R} a role word, {E} e-mail, {T} phone, {B} BSN, {N} IBAN, {A} street address, {Z} postcode,
+# {U} personal URL, {O} an organisation, {L} a place (negatives).
+FRAMES = [
+    "Samen met {P} van {O} heb ik de werksessie in {L} voorbereid.",
+    "Mijn {R} {F} gaf me de ruimte om de pilot zelf op te pakken.",
+    "Tijdens de stakeholdersessie sprak ik met {I} over de uitvoering bij {O}.",
+    "{W} zei na afloop dat ze nog nooit zo goed was betrokken bij beleid van het Rijk.",
+    "Wie vragen heeft over de pilot kan mailen naar {E} of bellen met {T}.",
+    "Een inwoner liet me een brief zien waarop zijn BSN {B} stond; hij wist niet waarom dat nodig was.",
+    "De vergoeding voor het burgerpanel maken we over op {N}, zo spraken we af met {P}.",
+    "We kwamen bij elkaar in het buurthuis aan de {A}, {Z} {L}.",
+    "Het profiel van de ervaringsdeskundige staat op {U}; {F} vond het goed dat ik het deel.",
+    "Ik heb {F} en {W} gevraagd om mee te lezen met de nota voor de Tweede Kamer.",
+    "Met {R} {W} heb ik besproken hoe we {O} eerder kunnen betrekken.",
+    "Na het gesprek met {P} ({E}) begreep ik waarom de regeling bij {O} zo anders landt.",
+    "{F} belde me op {T} om te vertellen dat de gemeente mee wil doen.",
+    "Op het formulier stonden het BSN {B} en het rekeningnummer {N} van de deelnemer; dat hoort daar niet.",
+    "Volgende keer nodig ik {I} van {O} al bij de eerste bijeenkomst uit.",
+    "In {L} liepen we een dag mee met {P}, die daar wijkcoach is.",
+    "Ik realiseerde me pas bij {W} thuis, {A} in {L}, hoe groot de afstand tot Den Haag voelt.",
+    "Stuur de uitkomsten naar {E}, dan zet {F} ze op de site van {O}.",
+    "Mijn {R}, {P}, vond dat ik te veel vanuit de regels dacht.",
+    "De contactgegevens van {I}: {T}, {E}.",
+    "We hebben met {O} en {F} een gezamenlijke aanpak geschreven; {F} is er trots op.",
+    "Het was fijn dat {W} en {P} de sessie in {L} samen leidden.",
+    "Zijn LinkedIn ({U}) laat zien dat {F} al jaren met jongeren werkt.",
+    "Ik sprak mevrouw {P} over haar ervaringen met {O}; zij woont aan de {A}.",
+    "Het postadres voor de vragenlijsten is {A}, {Z} {L}, ter attentie van {I}.",
+    "Tijdens de lunch vertelde {F} dat haar {R} het project eerst niet zag zitten.",
+    "Bel {W} gerust op {T}, zij weet alles van de pilot met {O}.",
+    "De deelnemer gaf per ongeluk zijn BSN ({B}) en telefoonnummer ({T}) in het open veld.",
+    "Dankzij {P} en {I} kregen we voet aan de grond bij {O} in {L}.",
+    "Ik neem me voor om {F} vaker om feedback te vragen, ook als het spannend is.",
+]
+NEG_ONLY = [
+    "Het Rijk en {O} werkten voor het eerst samen aan een opgave in {L}.",
+    "We hebben de nota besproken met {O}; de Kamer krijgt hem voor de zomer.",
+    "In {L} zag ik hoe {O} de regels uitvoert; dat was een eye-opener.",
+    "De samenwerking met {O} en {O2} loopt sinds mei veel beter.",
+    "Mooi om te zien hoe de bewoners in {L} zelf de regie nemen.",
+    "Roos en tulpen stonden op tafel bij de bijeenkomst van {O}, een mooie geste.",
+    "De bakker op de hoek leverde de lunch voor de werksessie in {L}.",
+]
+
+KIND = {
+    "P": "persoon",
+    "F": "persoon",
+    "I": "persoon",
+    "W": "persoon",
+    "E": "email",
+    "T": "telefoon",
+    "B": "bsn",
+    "N": "iban",
+    "A": "adres",
+    "Z": "postcode",
+    "U": "url",
+}
+
+
+def bsn(rng: random.Random) -> str:
+    while True:
+        d = [rng.randint(0, 9) for _ in range(8)]
+        if d[0] == 0:
+            continue
+        total = sum(x * w for x, w in zip(d, range(9, 1, -1), strict=True))
+        last = total % 11
+        if last < 10:
+            return "".join(map(str, d + [last]))
+
+
+def iban(rng: random.Random) -> str:
+    bank = rng.choice(["ABNA", "INGB", "RABO", "TRIO", "SNSB"])
+    account = "".join(str(rng.randint(0, 9)) for _ in range(10))
+    rearranged = bank + account + "NL00"
+    number = int("".join(str(int(ch, 36)) for ch in rearranged))
+    check = 98 - number % 97
+    raw = f"NL{check:02d}{bank}{account}"
+    return raw if rng.random() < 0.5 else " ".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+def phone(rng: random.Random) -> str:
+    f = rng.choice(PHONE_FORMATS)
+    return f.format(
+        a=rng.randint(1000, 9999),
+        b=rng.randint(1000, 9999),
+        c=rng.randint(100, 999),
+        d=f"{rng.randint(0, 99):02d}",
+        e=f"{rng.randint(0, 99):02d}",
+    )
+
+
+def email(first: str, last: str, rng: random.Random) -> str:
+    user = rng.choice([f"{first[0]}.{last.replace(' ', '')}", f"{first}.{last.replace(' ', '')}", first])
+    dom = rng.choice(["minbzk.example.nl", "gemeente.example.nl", "ggd.example.nl", "mail.example.nl"])
+    return f"{user.lower()}@{dom}"
+
+
+def fill(frame: str, rng: random.Random) -> dict:
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    values = {
+        "P": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+        "F": first,
+        "I": f"{rng.choice('ABDEGHJKMPRSTW')}. {rng.choice(LAST)}",
+        "W": rng.choice(WORDLIKE) if rng.random() < 0.5 else f"{rng.choice(FIRST)} {rng.choice(WORDLIKE)}",
+        "R": rng.choice(ROLES),
+        "E": email(first, last, rng),
+        "T": phone(rng),
+        "B": bsn(rng),
+        "N": iban(rng),
+        "A": f"{rng.choice(STREETS)} {rng.randint(1, 240)}",
+        "Z": f"{rng.randint(1000, 9999)} {rng.choice(['AB', 'CD', 'EK', 'GH', 'LM', 'PR', 'TV'])}",
+        "U": f"https://www.linkedin.com/in/{first.lower()}-{last.lower().replace(' ', '')}-{rng.randint(10, 99)}",
+        "O": rng.choice(ORGS),
+        "O2": rng.choice(ORGS),
+        "L": rng.choice(PLACES),
+    }
+    text, spans, negatives = "", [], []
+    pos = 0
+    for m in re.finditer(r"\{(\w+)\}", frame):
+        text += frame[pos : m.start()]
+        slot = m.group(1)
+        value = values[slot]
+        start = len(text)
+        text += value
+        if slot in KIND:
+            spans.append({"start": start, "end": start + len(value), "kind": KIND[slot], "text": value})
+        elif slot in {"O", "O2", "L"}:
+            negatives.append({"start": start, "end": start + len(value), "text": value})
+        pos = m.end()
+    text += frame[pos:]
+    for word in ("Rijk", "Kamer", "Den Haag", "Mooi", "Roos", "bakker"):
+        for m in re.finditer(rf"\b{re.escape(word)}\b", text):
+            if not any(s["start"] <= m.start() < s["end"] for s in spans):
+                negatives.append({"start": m.start(), "end": m.end(), "text": m.group()})
+    return {"text": text, "spans": spans, "negatives": negatives}
+
+
+def build(n_texts: int = 160) -> list[dict]:
+    rng = random.Random(SEED)
+    records = []
+    for i in range(n_texts):
+        k = rng.choice([1, 2, 2, 3])
+        parts = [fill(rng.choice(FRAMES if rng.random() > 0.12 else NEG_ONLY), rng) for _ in range(k)]
+        text, spans, negatives = "", [], []
+        for p in parts:
+            offset = len(text) + (1 if text else 0)
+            text = f"{text} {p['text']}" if text else p["text"]
+            spans += [{**s, "start": s["start"] + offset, "end": s["end"] + offset} for s in p["spans"]]
+            negatives += [{**s, "start": s["start"] + offset, "end": s["end"] + offset} for s in p["negatives"]]
+        for s in spans + negatives:
+            assert text[s["start"] : s["end"]] == s["text"], (text, s)
+        records.append({"id": f"pii-{i:03d}", "text": text, "spans": spans, "negatives": negatives})
+    return records
+
+
+def main() -> None:
+    records = build()
+    with open(HERE / "pii_gold.jsonl", "w", encoding="utf-8") as fh:
+        for r in records:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    kinds: dict[str, int] = {}
+    for r in records:
+        for s in r["spans"]:
+            kinds[s["kind"]] = kinds.get(s["kind"], 0) + 1
+    print(f"{len(records)} texts; planted: {kinds}; hard negatives: {sum(len(r['negatives']) for r in records)}")
+
+
+if __name__ == "__main__":
+    main()
