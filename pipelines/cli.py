@@ -261,6 +261,30 @@ def evaluate_dutch(
     typer.echo(json.dumps(result, indent=2))
 
 
+@app.command("evaluate-pii")
+def evaluate_pii_cmd(
+    gold: Annotated[
+        list[Path] | None, typer.Option(help="Gold JSONL file(s) (default: both parts in data/gold).")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Where to write the JSON results.")] = Path("docs/privacy-eval.json"),
+) -> None:
+    """Recall and precision of the pseudonymisation per kind of personal data, on the PII gold set."""
+    from sib_nlp.privacy.evaluate import DEFAULT_GOLD, evaluate_pii
+
+    files = gold or [DEFAULT_GOLD, DEFAULT_GOLD.with_name("pii_gold_test.jsonl")]
+    results = {f.name: evaluate_pii(f) for f in files}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    for name, r in results.items():
+        typer.echo(f"{name} ({r['texts']} texts)")
+        for kind, v in r["per_kind"].items():
+            typer.echo(
+                f"  {kind:<9} planted {v['planted']:>4}  recall {v['recall_any']:.3f}"
+                f"  (same kind {v['recall_same_kind']:.3f})"
+            )
+        typer.echo(f"  name precision {r['name_precision']:.3f}; hard negatives kept {r['hard_negatives_kept']:.3f}")
+
+
 @app.command()
 def setup() -> None:
     """One-time set-up: build deduce's name tables and check the Dutch pipeline loads (offline)."""

@@ -10,7 +10,8 @@ texts are built here, the gold spans are exact by construction.
 Every number is invented: BSNs pass the 11-test and IBANs the mod-97 check (so a checksum alone
 does not give them away), phone numbers use Dutch formats, e-mail domains end in ``.example.nl``.
 
-Run: ``python data/gold/build_pii_gold.py`` (writes ``pii_gold.jsonl`` beside this file, committed).
+Run: ``python data/gold/build_pii_gold.py`` (writes ``pii_gold.jsonl``, the part the rules were tuned
+on, and ``pii_gold_test.jsonl``, new frames and names never used for tuning; both committed).
 Evaluate: ``sib-nlp evaluate-pii``.
 """
 
@@ -175,6 +176,32 @@ KIND = {
 }
 
 
+# The test part: frames and names written *after* the rules were tuned on the part above, and never
+# used for tuning. Scores are reported for both parts (docs/privacy.md).
+TEST_FIRST = ["Wouter", "Anouk", "Hamid", "Femke", "Rik", "Saskia", "Joost", "Leila", "Bas", "Merel", "Erik",
+              "Dewi", "Hugo", "Naima", "Tim", "Joyce", "Stefan", "Iris", "Ronald", "Chantal"]
+TEST_LAST = ["van Vliet", "Çelik", "de Haan", "Vermeulen", "van der Meer", "Huisman", "Prins", "Maas",
+             "Ter Horst", "van Beek", "Hoekstra", "Boukhari", "de Ruiter", "Wijnen", "van 't Hof", "Lammers"]
+TEST_WORDLIKE = ["Vink", "Groen", "de Lange", "Kok", "Schipper", "Visscher", "Molenaar", "Kramer"]
+TEST_FRAMES = [
+    "Gisteren belde {F} van {O} terug over de subsidieaanvraag.",
+    "Het overleg met {P} en {W} verliep stroef, maar we hebben afspraken gemaakt.",
+    "Via {E} kreeg ik de notulen van de regiotafel in {L}.",
+    "Mijn {R} {P} vroeg me om de leerwerkopdracht breder te trekken.",
+    "Ik heb {I} uitgenodigd voor de intervisie; zij werkt bij {O}.",
+    "De bewoner gaf zijn telefoonnummer {T} zodat we hem konden terugbellen.",
+    "Op de presentielijst stond per ongeluk een BSN ({B}) naast de naam van {F}.",
+    "De onkosten gaan naar rekening {N} van {P}.",
+    "Het inloopspreekuur is aan de {A} in {L}, postcode {Z}.",
+    "{W} heeft een mooie blog geschreven op {U} over onze pilot.",
+    "Samen met {F}, {P} en iemand van {O} schreven we het advies.",
+    "Na afloop mailde {I} ({E}) dat ze graag weer meedoet.",
+    "In de werksessie zei {F} iets wat me bijbleef: 'jullie komen altijd pas als het al besloten is'.",
+    "Ik heb met {R} {W} afgesproken dat ik de gesprekken met {O} voortaan zelf voer.",
+    "{P} van {O} belt op {T} als de gemeente akkoord is.",
+]
+
+
 def bsn(rng: random.Random) -> str:
     while True:
         d = [rng.randint(0, 9) for _ in range(8)]
@@ -213,13 +240,14 @@ def email(first: str, last: str, rng: random.Random) -> str:
     return f"{user.lower()}@{dom}"
 
 
-def fill(frame: str, rng: random.Random) -> dict:
-    first, last = rng.choice(FIRST), rng.choice(LAST)
+def fill(frame: str, rng: random.Random, names: tuple[list[str], list[str], list[str]] | None = None) -> dict:
+    first_names, last_names, wordlike = names or (FIRST, LAST, WORDLIKE)
+    first, last = rng.choice(first_names), rng.choice(last_names)
     values = {
-        "P": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+        "P": f"{rng.choice(first_names)} {rng.choice(last_names)}",
         "F": first,
-        "I": f"{rng.choice('ABDEGHJKMPRSTW')}. {rng.choice(LAST)}",
-        "W": rng.choice(WORDLIKE) if rng.random() < 0.5 else f"{rng.choice(FIRST)} {rng.choice(WORDLIKE)}",
+        "I": f"{rng.choice('ABDEGHJKMPRSTW')}. {rng.choice(last_names)}",
+        "W": rng.choice(wordlike) if rng.random() < 0.5 else f"{rng.choice(first_names)} {rng.choice(wordlike)}",
         "R": rng.choice(ROLES),
         "E": email(first, last, rng),
         "T": phone(rng),
@@ -253,12 +281,14 @@ def fill(frame: str, rng: random.Random) -> dict:
     return {"text": text, "spans": spans, "negatives": negatives}
 
 
-def build(n_texts: int = 160) -> list[dict]:
-    rng = random.Random(SEED)
+def build(n_texts: int = 160, part: str = "dev") -> list[dict]:
+    rng = random.Random(SEED if part == "dev" else SEED + 1)
+    frames = FRAMES if part == "dev" else TEST_FRAMES
+    names = None if part == "dev" else (TEST_FIRST, TEST_LAST, TEST_WORDLIKE)
     records = []
     for i in range(n_texts):
         k = rng.choice([1, 2, 2, 3])
-        parts = [fill(rng.choice(FRAMES if rng.random() > 0.12 else NEG_ONLY), rng) for _ in range(k)]
+        parts = [fill(rng.choice(frames if rng.random() > 0.12 else NEG_ONLY), rng, names) for _ in range(k)]
         text, spans, negatives = "", [], []
         for p in parts:
             offset = len(text) + (1 if text else 0)
@@ -267,20 +297,22 @@ def build(n_texts: int = 160) -> list[dict]:
             negatives += [{**s, "start": s["start"] + offset, "end": s["end"] + offset} for s in p["negatives"]]
         for s in spans + negatives:
             assert text[s["start"] : s["end"]] == s["text"], (text, s)
-        records.append({"id": f"pii-{i:03d}", "text": text, "spans": spans, "negatives": negatives})
+        records.append({"id": f"pii-{part}-{i:03d}", "text": text, "spans": spans, "negatives": negatives})
     return records
 
 
 def main() -> None:
-    records = build()
-    with open(HERE / "pii_gold.jsonl", "w", encoding="utf-8") as fh:
+    for part, name, n in (("dev", "pii_gold.jsonl", 160), ("test", "pii_gold_test.jsonl", 120)):
+        records = build(n, part)
+        with open(HERE / name, "w", encoding="utf-8") as fh:
+            for r in records:
+                fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+        kinds: dict[str, int] = {}
         for r in records:
-            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
-    kinds: dict[str, int] = {}
-    for r in records:
-        for s in r["spans"]:
-            kinds[s["kind"]] = kinds.get(s["kind"], 0) + 1
-    print(f"{len(records)} texts; planted: {kinds}; hard negatives: {sum(len(r['negatives']) for r in records)}")
+            for s in r["spans"]:
+                kinds[s["kind"]] = kinds.get(s["kind"], 0) + 1
+        negatives = sum(len(r["negatives"]) for r in records)
+        print(f"{part}: {len(records)} texts; planted: {kinds}; hard negatives: {negatives}")
 
 
 if __name__ == "__main__":

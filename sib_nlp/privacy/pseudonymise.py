@@ -193,6 +193,60 @@ def name_spans(text: str) -> list[Span]:
     return spans
 
 
+_ORG_WORDS = {
+    w.lower()
+    for w in (
+        "Stichting Voedselbank Rijkswaterstaat Staatsbosbeheer Kadaster Belastingdienst Gemeente Provincie "
+        "Ministerie Universiteit Hogeschool Vereniging Rijksvastgoedbedrijf Waterschap Woningcorporatie Bibliotheek"
+    ).split()
+}
+_ORG_SUFFIXES = (
+    "bank",
+    "dienst",
+    "waterstaat",
+    "beheer",
+    "instituut",
+    "bureau",
+    "centrum",
+    "fonds",
+    "organisatie",
+    "corporatie",
+    "ministerie",
+    "bedrijf",
+    "school",
+    "huis",
+    "raad",
+    "kamer",
+    "platform",
+    "stichting",
+)
+_NAME_ARTICLES = {"de", "den", "der", "het", "'t", "ten", "ter"}
+
+
+def _cut_at_organisation(text: str, run: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """ "Rik van het Kadaster" is Rik *of* the Kadaster: cut a name before "van" + organisation."""
+    words = [text[a:b] for a, b in run]
+    for i, w in enumerate(words):
+        if i == 0 or w.lower() != "van":
+            continue
+        j = i + 1
+        article = None
+        while j < len(words) and words[j].lower() in _NAME_ARTICLES:
+            article = words[j].lower()
+            j += 1
+        if j >= len(words):
+            return run[:i]  # "Femke Boukhari van het": the organisation fell outside the span
+        nxt = words[j].strip(".,;:()")
+        if (
+            (nxt.isupper() and len(nxt) > 1)
+            or nxt.lower() in _ORG_WORDS
+            or nxt.lower().endswith(_ORG_SUFFIXES)
+            or (article == "het" and not _deduce().lookup_structs["surname"].__contains__([nxt]))
+        ):
+            return run[:i]
+    return run
+
+
 _ARTICLES = {"de", "het", "een", "onze", "ons"}  # not "dat"/"die": also conjunction and relative pronoun
 
 
@@ -235,6 +289,7 @@ def _clean_name_span(text: str, start: int, end: int) -> list[Span]:
         runs[-1].append((start + m.start(), start + m.end()))
     spans = []
     for run in runs:
+        run = _cut_at_organisation(text, run)
         if not run:
             continue
         s, e = run[0][0], run[-1][1]
@@ -244,6 +299,59 @@ def _clean_name_span(text: str, start: int, end: int) -> list[Span]:
         if any(ch.isupper() for ch in surface):
             spans.append(Span(s, e, "persoon", surface))
     return spans
+
+
+_CUE_BEFORE = {"met", "en", "door", "aan", "collega", "mevrouw", "meneer", "dhr.", "mevr.", "dhr", "mevr",
+               "mw.", "hr.", "leidinggevende", "teamleider", "manager", "trainer", "coach", "wethouder",
+               "projectleider", "directeur", "voorzitter"}
+_CUE_AFTER = {"zei", "zegt", "belde", "belt", "mailde", "mailt", "vertelde", "vroeg", "schreef", "stuurde",
+              "vond", "gaf", "liet", "heeft", "had", "was", "is", "en"}
+_TUSSENVOEGSEL = r"(?:van der|van den|van de|van het|van 't|van|de|den|der|ter|ten|te|in 't|op de|el|al)"
+_CANDIDATE = re.compile(
+    rf"(?<![\w.])((?:[A-Z]\.\s?)*(?:{_TUSSENVOEGSEL}\s)?[A-Z][a-zà-ÿ'-]+(?:\s[A-Z][a-zà-ÿ'-]+)?)"
+)
+
+
+def context_name_spans(text: str, known: list[Span]) -> list[Span]:
+    """Names that the lists miss because they are also words ("Groen", "de Lange", "Vink"),
+    found by their context: a capitalised word after a cue ("met", "collega", "mevrouw") or before a
+    verb of speaking or doing ("zei", "belde", "heeft"), that is not an organisation, place or
+    programme word. Only words not already covered by another span."""
+    lookups = _deduce().lookup_structs
+    taken = [(k.start, k.end) for k in known]
+    out = []
+    for m in _CANDIDATE.finditer(text):
+        start, end = m.span(1)
+        if any(a < end and start < b for a, b in taken):
+            continue
+        words = m.group(1).split()
+        head = words[-1].strip(".,;:")
+        bare = [w.strip(".,;:").lower() for w in words]
+        if any(w in _NOT_NAMES or w in _ORG_WORDS or w.endswith(_ORG_SUFFIXES) for w in bare):
+            continue
+        if lookups["placename"].__contains__([head]) or head.isupper():
+            continue
+        before = re.findall(r"([\w.]+)\W*$", text[:start])
+        prev = before[0].lower() if before else ""
+        after = re.match(r"\W*(\w+)", text[end:])
+        nxt = after.group(1).lower() if after else ""
+        sentence_start = not text[:start].strip() or text[:start].rstrip()[-1] in ".!?:;\n"
+        if prev in _ARTICLES and not words[0][0].islower():
+            continue
+        if sentence_start and words[0][0].isupper() and lookups["common_word"].__contains__(head.lower()):
+            if not lookups["first_name"].__contains__([words[0]]):
+                continue  # "Gisteren belde ...", "Groen heeft ...": too ambiguous at a sentence start
+        if prev == "en" and not _follows_name(text, start, taken):
+            prev = ""  # "Lezen en Schrijven": "en" is a cue only in "<name> en <name>"
+        if prev in _CUE_BEFORE or nxt in _CUE_AFTER:
+            out.append(Span(start, end, "persoon", m.group(1)))
+    return out
+
+
+def _follows_name(text: str, start: int, taken: list[tuple[int, int]]) -> bool:
+    """Is the word before "en" (just before ``start``) part of a name span?"""
+    m = re.search(r"(\S+)\s+en\s+$", text[:start])
+    return bool(m) and any(a <= m.start(1) < b for a, b in taken)
 
 
 def _resolve(spans: list[Span]) -> list[Span]:
@@ -264,6 +372,7 @@ def pseudonymise(text: str, use_names: bool = True) -> PseudonymisedText:
     spans = pattern_spans(text)
     if use_names:
         spans += name_spans(text)
+        spans += context_name_spans(text, spans)
     spans = _resolve(spans)
     numbering: dict[str, dict[str, int]] = {k: {} for k in KINDS}
     out: list[str] = []
