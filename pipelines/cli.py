@@ -264,14 +264,16 @@ def evaluate_dutch(
 @app.command("evaluate-pii")
 def evaluate_pii_cmd(
     gold: Annotated[
-        list[Path] | None, typer.Option(help="Gold JSONL file(s) (default: both parts in data/gold).")
+        list[Path] | None, typer.Option(help="Gold JSONL file(s) (default: the three parts in data/gold).")
     ] = None,
     out: Annotated[Path, typer.Option(help="Where to write the JSON results.")] = Path("docs/privacy-eval.json"),
 ) -> None:
     """Recall and precision of the pseudonymisation per kind of personal data, on the PII gold set."""
     from sib_nlp.privacy.evaluate import DEFAULT_GOLD, evaluate_pii
 
-    files = gold or [DEFAULT_GOLD, DEFAULT_GOLD.with_name("pii_gold_test.jsonl")]
+    files = gold or [
+        DEFAULT_GOLD.with_name(n) for n in ("pii_gold.jsonl", "pii_gold_test.jsonl", "pii_gold_final.jsonl")
+    ]
     results = {f.name: evaluate_pii(f) for f in files}
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")

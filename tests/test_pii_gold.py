@@ -13,8 +13,8 @@ from sib_nlp.privacy.evaluate import evaluate_pii
 GOLD = Path(__file__).resolve().parent.parent / "data" / "gold"
 
 
-def test_targets_on_the_held_out_part():
-    r = evaluate_pii(GOLD / "pii_gold_test.jsonl")
+def test_targets_on_the_final_part_nobody_tuned_on():
+    r = evaluate_pii(GOLD / "pii_gold_final.jsonl")
     assert r["texts"] >= 100
     for kind in ("email", "telefoon", "bsn", "iban"):
         assert r["per_kind"][kind]["recall_any"] >= 0.99, kind
@@ -24,7 +24,7 @@ def test_targets_on_the_held_out_part():
 
 
 def test_gold_sets_are_well_formed():
-    for name in ("pii_gold.jsonl", "pii_gold_test.jsonl"):
+    for name in ("pii_gold.jsonl", "pii_gold_test.jsonl", "pii_gold_final.jsonl"):
         records = [json.loads(x) for x in (GOLD / name).read_text(encoding="utf-8").splitlines()]
         kinds = {s["kind"] for r in records for s in r["spans"]}
         assert kinds == {"persoon", "email", "telefoon", "bsn", "iban", "postcode", "adres", "url"}
@@ -40,7 +40,7 @@ def test_no_gold_pii_leaks_through_sib_nlp_run(tmp_path, prefect_harness, caplog
 
     from pipelines.flows import periodic_report
 
-    records = [json.loads(x) for x in (GOLD / "pii_gold_test.jsonl").read_text(encoding="utf-8").splitlines()]
+    records = [json.loads(x) for x in (GOLD / "pii_gold_final.jsonl").read_text(encoding="utf-8").splitlines()]
     waves = ["intake", "midden", "eind"]
     inp = tmp_path / "in.jsonl"
     with open(inp, "w", encoding="utf-8") as fh:
@@ -59,7 +59,7 @@ def test_no_gold_pii_leaks_through_sib_nlp_run(tmp_path, prefect_harness, caplog
         periodic_report(inputs=[str(inp)], period="2027-Q1", out_dir=str(out), config=str(config))
     structured = {s["text"] for r in records for s in r["spans"] if s["kind"] != "persoon"}
     names = {s["text"] for r in records for s in r["spans"] if s["kind"] == "persoon"}
-    missed = {m["text"] for m in evaluate_pii(GOLD / "pii_gold_test.jsonl")["misses"]}
+    missed = {m["text"] for m in evaluate_pii(GOLD / "pii_gold_final.jsonl")["misses"]}
     haystacks = {
         p.name: p.read_text(encoding="utf-8", errors="replace")
         for p in out.iterdir()
@@ -82,4 +82,5 @@ def test_no_gold_pii_leaks_through_sib_nlp_run(tmp_path, prefect_harness, caplog
     # names: nothing may leak through any other channel than the detector's own misses, which
     # evaluate-pii reports (sentence-initial surnames that are also words: "Groen heeft ...")
     name_leaks = {s for text in haystacks.values() for s in names if found(s, text)}
-    assert name_leaks <= missed, sorted(name_leaks - missed)
+    explained = {s for s in name_leaks if any(found(s, m) for m in missed)}  # "Rood" inside missed "Gijs Rood"
+    assert name_leaks <= explained, sorted(name_leaks - explained)

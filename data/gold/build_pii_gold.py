@@ -178,10 +178,46 @@ KIND = {
 
 # The test part: frames and names written *after* the rules were tuned on the part above, and never
 # used for tuning. Scores are reported for both parts (docs/privacy.md).
-TEST_FIRST = ["Wouter", "Anouk", "Hamid", "Femke", "Rik", "Saskia", "Joost", "Leila", "Bas", "Merel", "Erik",
-              "Dewi", "Hugo", "Naima", "Tim", "Joyce", "Stefan", "Iris", "Ronald", "Chantal"]
-TEST_LAST = ["van Vliet", "Çelik", "de Haan", "Vermeulen", "van der Meer", "Huisman", "Prins", "Maas",
-             "Ter Horst", "van Beek", "Hoekstra", "Boukhari", "de Ruiter", "Wijnen", "van 't Hof", "Lammers"]
+TEST_FIRST = [
+    "Wouter",
+    "Anouk",
+    "Hamid",
+    "Femke",
+    "Rik",
+    "Saskia",
+    "Joost",
+    "Leila",
+    "Bas",
+    "Merel",
+    "Erik",
+    "Dewi",
+    "Hugo",
+    "Naima",
+    "Tim",
+    "Joyce",
+    "Stefan",
+    "Iris",
+    "Ronald",
+    "Chantal",
+]
+TEST_LAST = [
+    "van Vliet",
+    "Çelik",
+    "de Haan",
+    "Vermeulen",
+    "van der Meer",
+    "Huisman",
+    "Prins",
+    "Maas",
+    "Ter Horst",
+    "van Beek",
+    "Hoekstra",
+    "Boukhari",
+    "de Ruiter",
+    "Wijnen",
+    "van 't Hof",
+    "Lammers",
+]
 TEST_WORDLIKE = ["Vink", "Groen", "de Lange", "Kok", "Schipper", "Visscher", "Molenaar", "Kramer"]
 TEST_FRAMES = [
     "Gisteren belde {F} van {O} terug over de subsidieaanvraag.",
@@ -199,6 +235,58 @@ TEST_FRAMES = [
     "In de werksessie zei {F} iets wat me bijbleef: 'jullie komen altijd pas als het al besloten is'.",
     "Ik heb met {R} {W} afgesproken dat ik de gesprekken met {O} voortaan zelf voer.",
     "{P} van {O} belt op {T} als de gemeente akkoord is.",
+]
+
+
+# The final part: a third set of frames and names, written after all tuning, for a clean check.
+FINAL_FIRST = [
+    "Arjen",
+    "Marloes",
+    "Karim",
+    "Wendy",
+    "Niels",
+    "Sabine",
+    "Ivo",
+    "Yara",
+    "Gijs",
+    "Manon",
+    "Omar",
+    "Roel",
+    "Linda",
+    "Koen",
+    "Samira",
+    "Frank",
+]
+FINAL_LAST = [
+    "van Zanten",
+    "Aydin",
+    "de Graaf",
+    "Timmermans",
+    "van der Wal",
+    "Peeters",
+    "Hermans",
+    "Veenstra",
+    "van Dam",
+    "Scholten",
+    "Bouzid",
+    "Willems",
+    "de Kok",
+    "Wouters",
+]
+FINAL_WORDLIKE = ["Haas", "Visch", "Bloem", "Zwart", "de Bruin", "Mol", "Rood", "Snoek"]
+FINAL_FRAMES = [
+    "Tijdens de regiotafel in {L} stelde {P} de vraag die iedereen bezighield.",
+    "Ik liep een ochtend mee met {F}, die bij {O} de klantgesprekken doet.",
+    "{W} vertelde dat de uitvoering de regeling niet kan waarmaken.",
+    "De offerte moet naar {E}; {I} tekent hem namens {O}.",
+    "Mijn {R} {W} moedigde me aan om de gemeente zelf te bellen.",
+    "Het nummer van de wijkcoach is {T}, vraag naar {F}.",
+    "Ze noteerde haar BSN {B} op het aanmeldformulier, wat niet nodig was.",
+    "De reiskosten van {P} betalen we uit naar {N}.",
+    "We spraken af in de bibliotheek aan de {A}, {Z} {L}.",
+    "Op {U} staat het verhaal van {F} over de pilot.",
+    "Met {P} en {W} van {O} hebben we de aanpak samen ontworpen.",
+    "{I} mailde vanaf {E} dat het verslag klopt.",
 ]
 
 
@@ -282,9 +370,13 @@ def fill(frame: str, rng: random.Random, names: tuple[list[str], list[str], list
 
 
 def build(n_texts: int = 160, part: str = "dev") -> list[dict]:
-    rng = random.Random(SEED if part == "dev" else SEED + 1)
-    frames = FRAMES if part == "dev" else TEST_FRAMES
-    names = None if part == "dev" else (TEST_FIRST, TEST_LAST, TEST_WORDLIKE)
+    rng = random.Random(SEED + {"dev": 0, "test": 1, "final": 2}[part])
+    frames = {"dev": FRAMES, "test": TEST_FRAMES, "final": FINAL_FRAMES}[part]
+    names = {
+        "dev": None,
+        "test": (TEST_FIRST, TEST_LAST, TEST_WORDLIKE),
+        "final": (FINAL_FIRST, FINAL_LAST, FINAL_WORDLIKE),
+    }[part]
     records = []
     for i in range(n_texts):
         k = rng.choice([1, 2, 2, 3])
@@ -302,7 +394,12 @@ def build(n_texts: int = 160, part: str = "dev") -> list[dict]:
 
 
 def main() -> None:
-    for part, name, n in (("dev", "pii_gold.jsonl", 160), ("test", "pii_gold_test.jsonl", 120)):
+    parts = (
+        ("dev", "pii_gold.jsonl", 160),
+        ("test", "pii_gold_test.jsonl", 120),
+        ("final", "pii_gold_final.jsonl", 100),
+    )
+    for part, name, n in parts:
         records = build(n, part)
         with open(HERE / name, "w", encoding="utf-8") as fh:
             for r in records:

@@ -301,15 +301,54 @@ def _clean_name_span(text: str, start: int, end: int) -> list[Span]:
     return spans
 
 
-_CUE_BEFORE = {"met", "en", "door", "aan", "collega", "mevrouw", "meneer", "dhr.", "mevr.", "dhr", "mevr",
-               "mw.", "hr.", "leidinggevende", "teamleider", "manager", "trainer", "coach", "wethouder",
-               "projectleider", "directeur", "voorzitter"}
-_CUE_AFTER = {"zei", "zegt", "belde", "belt", "mailde", "mailt", "vertelde", "vroeg", "schreef", "stuurde",
-              "vond", "gaf", "liet", "heeft", "had", "was", "is", "en"}
+_CUE_BEFORE = {
+    "met",
+    "en",
+    "door",
+    "aan",
+    "collega",
+    "mevrouw",
+    "meneer",
+    "dhr.",
+    "mevr.",
+    "dhr",
+    "mevr",
+    "mw.",
+    "hr.",
+    "leidinggevende",
+    "teamleider",
+    "manager",
+    "trainer",
+    "coach",
+    "wethouder",
+    "projectleider",
+    "directeur",
+    "voorzitter",
+}
+_CUE_AFTER = {
+    "zei",
+    "zegt",
+    "belde",
+    "belt",
+    "mailde",
+    "mailt",
+    "vertelde",
+    "vroeg",
+    "schreef",
+    "stuurde",
+    "vond",
+    "gaf",
+    "liet",
+    "heeft",
+    "had",
+    "was",
+    "is",
+    "en",
+}
+# verbs after a sentence-initial surname that is also a word ("Groen heeft", "Vink belde")
+_ACTS = {"heeft", "zei", "belde", "mailde", "vertelde", "vroeg", "schreef", "stuurde", "gaf", "liet", "vond"}
 _TUSSENVOEGSEL = r"(?:van der|van den|van de|van het|van 't|van|de|den|der|ter|ten|te|in 't|op de|el|al)"
-_CANDIDATE = re.compile(
-    rf"(?<![\w.])((?:[A-Z]\.\s?)*(?:{_TUSSENVOEGSEL}\s)?[A-Z][a-zà-ÿ'-]+(?:\s[A-Z][a-zà-ÿ'-]+)?)"
-)
+_CANDIDATE = re.compile(rf"(?<![\w.])((?:[A-Z]\.\s?)*(?:{_TUSSENVOEGSEL}\s)?[A-Z][a-zà-ÿ'-]+(?:\s[A-Z][a-zà-ÿ'-]+)?)")
 
 
 def context_name_spans(text: str, known: list[Span]) -> list[Span]:
@@ -339,8 +378,9 @@ def context_name_spans(text: str, known: list[Span]) -> list[Span]:
         if prev in _ARTICLES and not words[0][0].islower():
             continue
         if sentence_start and words[0][0].isupper() and lookups["common_word"].__contains__(head.lower()):
-            if not lookups["first_name"].__contains__([words[0]]):
-                continue  # "Gisteren belde ...", "Groen heeft ...": too ambiguous at a sentence start
+            surname_acting = len(words) == 1 and nxt in _ACTS and lookups["surname"].__contains__([head])
+            if not lookups["first_name"].__contains__([words[0]]) and not surname_acting:
+                continue  # "Gisteren belde ...": a common word at a sentence start; but "Groen heeft ..." is a name
         if prev == "en" and not _follows_name(text, start, taken):
             prev = ""  # "Lezen en Schrijven": "en" is a cue only in "<name> en <name>"
         if prev in _CUE_BEFORE or nxt in _CUE_AFTER:
