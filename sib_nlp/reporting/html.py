@@ -246,7 +246,7 @@ def render_report(data: ReportData) -> str:
         "betekenis; <em>extrinsiek</em>: omdat het moet. De banden geven het 95%-onzekerheidsinterval.</p>"
     )
     body += trend_chart(_series(prev, mot, labels), waves, "Motivatie: aandeel deelnemers per meting") if mot else ""
-    body += _paired_table(data, [m for m in mot])
+    body += _paired_table(data, mot)
     sections.append(_section("motivatie", "Motivatie", body))
 
     # samenwerking
