@@ -156,3 +156,39 @@ def test_ingest_of_ugly_files_adds_up_and_keeps_good_neighbours(tmp_path, settin
         assert expected in reasons, expected
     assert list(docs["participant_id"]) == ["P1"]
     assert json.loads(docs["pii_counts"].iloc[0]) == {}
+
+
+def test_docx_folder_with_file_name_metadata(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Ik heb veel geleerd van de gesprekken met de gemeente.")
+    d.add_paragraph("Volgende keer betrek ik de uitvoering eerder.")
+    d.save(tmp_path / "P021_eind_2026-11-03.docx")
+    (rec,) = read_text_file(tmp_path / "P021_eind_2026-11-03.docx")
+    assert rec.fields["text"].splitlines() == [
+        "Ik heb veel geleerd van de gesprekken met de gemeente.",
+        "Volgende keer betrek ik de uitvoering eerder.",
+    ]
+    assert (rec.fields["participant_id"], rec.fields["wave"], rec.fields["date"]) == ("P021", "eind", "2026-11-03")
+    bad = tmp_path / "P022_eind.docx"
+    bad.write_bytes(b"not a zip")
+    with pytest.raises(ReadError, match="Word"):
+        list(read_text_file(bad))
+
+
+def test_near_duplicate_of_the_same_participant_is_counted_once(tmp_path, settings):
+    base = (
+        "Ik heb mijn leerwerkopdracht gedaan met de Voedselbank en met de gemeente. Ik merkte dat ik meer "
+        "energie krijg van dat werk dan van welke nota dan ook. Voortaan start ik met een gesprek."
+    )
+    f = tmp_path / "n.csv"
+    with open(f, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["deelnemer", "meting", "tekst"])
+        w.writerow(["P1", "eind", base])
+        w.writerow(["P1", "eind", base.replace("gesprek.", "gesprek!") + " Echt."])
+        w.writerow(["P2", "eind", base])  # another participant with the same text is kept
+    with Store(settings.store_path) as store:
+        summary = ingest_paths([f], store, settings)
+    assert (summary.total("accepted"), summary.total("duplicates")) == (2, 1)

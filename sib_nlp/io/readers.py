@@ -320,10 +320,11 @@ def _docx_text(path: Path) -> str:
     import zipfile
 
     import docx
+    from docx.opc.exceptions import PackageNotFoundError
 
     try:
         d = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise ReadError(f"{path}: not a readable Word (.docx) file ({exc.__class__.__name__})") from exc
     return "\n".join(p.text for p in d.paragraphs)
 
