@@ -72,6 +72,11 @@ def _pct(v: float) -> str:
     return "–" if v is None or v != v else f"{round(100 * v)}%"
 
 
+def _num(v: float, digits: int = 1) -> str:
+    """A number the Dutch way: 0,9 rather than 0.9."""
+    return f"{v:.{digits}f}".replace(".", ",")
+
+
 def certainty(p: float) -> str:
     if p != p:
         return "onbekend"
@@ -105,7 +110,7 @@ def key_findings(data: ReportData, max_findings: int = 6) -> list[tuple[str, str
             )
         ]
     overall = paired[paired["group"] == "alle deelnemers"].copy()
-    overall = overall[overall["metric"] != "growth_score"]
+    overall = overall[~overall["metric"].isin(["growth_score", "theme:nieuw"])]
     overall["abs"] = overall["difference"].abs()
     overall = overall.sort_values(["p_value", "abs"], ascending=[True, False])
     out = []
@@ -114,8 +119,8 @@ def key_findings(data: ReportData, max_findings: int = 6) -> list[tuple[str, str
         if r.metric == "depth":
             direction = "dieper" if r.difference > 0 else "minder diep"
             text = (
-                f"De reflecties worden {direction}: gemiddeld niveau {r.before:.1f} bij de intake en "
-                f"{r.after:.1f} aan het eind (0 = beschrijvend, 3 = kritisch), bij {r.n_pairs} deelnemers."
+                f"De reflecties worden {direction}: gemiddeld niveau {_num(r.before)} bij de intake en "
+                f"{_num(r.after)} aan het eind (0 = beschrijvend, 3 = kritisch), bij {r.n_pairs} deelnemers."
             )
         else:
             verb = "meer" if r.difference > 0 else "minder"
@@ -211,7 +216,7 @@ def render_report(data: ReportData) -> str:
     t = data.themes
     theme_body = (
         f"<p>Waar schrijven deelnemers over? Elke zin is automatisch ingedeeld bij een thema. Thema's van het programma "
-        f"herkennen we aan hun omschrijving; andere onderwerpen verschijnen als <em>nieuw</em> thema. "
+        f"herkennen we aan voorbeeldzinnen uit het codeboek; andere onderwerpen verschijnen als <em>nieuw</em> thema. "
         f"{_pct(data.theme_info.get('outlier_share', 0))} van de zinnen past bij geen enkel thema.</p>"
     )
     if data.theme_info.get("message"):
@@ -222,7 +227,10 @@ def render_report(data: ReportData) -> str:
             _series(prev, theme_metrics[:8], labels), waves, "Aandeel deelnemers dat over het thema schrijft"
         )
     if len(t):
-        show = t.sort_values("size", ascending=False)
+        show = t.sort_values("size", ascending=False).copy()
+        show["codebook_theme"] = [
+            labels.get("theme:" + c, c) if c != "nieuw" else "nieuw" for c in show["codebook_theme"]
+        ]
         theme_body += _table(
             show,
             {
