@@ -209,7 +209,9 @@ def validate_record(rec: RawRecord, settings: Settings, boilerplate: set[str], p
 
 def quarantine_entry(rec: RawRecord, reason: str) -> Quarantined:
     key = hashlib.sha256(f"{rec.source_file}|{rec.sheet}|{rec.row}|{rec.column}|{reason}".encode()).hexdigest()[:20]
-    return Quarantined(rec.source_file, rec.sheet, rec.row, rec.column, f"{rec.location}: {reason}", key)
+    # a reason may quote a cell ("onbekende meting '...'"); a cell can hold personal data
+    safe = pseudonymise(reason).text
+    return Quarantined(rec.source_file, rec.sheet, rec.row, rec.column, f"{rec.location}: {safe}", key)
 
 
 @dataclass
