@@ -264,7 +264,7 @@ def evaluate_dutch(
 @app.command("evaluate-pii")
 def evaluate_pii_cmd(
     gold: Annotated[
-        list[Path] | None, typer.Option(help="Gold JSONL file(s) (default: the three parts in data/gold).")
+        list[Path] | None, typer.Option(help="Gold JSONL file(s) (default: the four parts in data/gold).")
     ] = None,
     out: Annotated[Path, typer.Option(help="Where to write the JSON results.")] = Path("docs/privacy-eval.json"),
 ) -> None:
@@ -272,7 +272,8 @@ def evaluate_pii_cmd(
     from sib_nlp.privacy.evaluate import DEFAULT_GOLD, evaluate_pii
 
     files = gold or [
-        DEFAULT_GOLD.with_name(n) for n in ("pii_gold.jsonl", "pii_gold_test.jsonl", "pii_gold_final.jsonl")
+        DEFAULT_GOLD.with_name(n)
+        for n in ("pii_gold.jsonl", "pii_gold_test.jsonl", "pii_gold_final.jsonl", "pii_gold_holdout.jsonl")
     ]
     results = {f.name: evaluate_pii(f) for f in files}
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -290,6 +290,55 @@ FINAL_FRAMES = [
 ]
 
 
+# The holdout part: a fourth set, written after the last tuning round (which used the final part's
+# errors), and evaluated once.
+HOLD_FIRST = [
+    "Jasper",
+    "Fleur",
+    "Ilias",
+    "Monique",
+    "Lars",
+    "Nadia",
+    "Thomas",
+    "Ayse",
+    "Wim",
+    "Renate",
+    "Jelle",
+    "Priya",
+    "Maarten",
+    "Zeynep",
+]
+HOLD_LAST = [
+    "Kamphuis",
+    "de Wilde",
+    "van Rossum",
+    "Öztürk",
+    "Smeets",
+    "van Dongen",
+    "Dijkstra",
+    "Haddou",
+    "ten Brink",
+    "Vos-de Jager",
+    "Claassen",
+    "Verbeek",
+]
+HOLD_WORDLIKE = ["Hoogland", "Boer", "Koek", "Storm", "Wolf", "Vis", "Reus", "de Zwaan"]
+HOLD_FRAMES = [
+    "Bij de kennissessie van {O} vertelde {P} hoe zij bewoners betrekt.",
+    "{F} en ik schreven samen de notitie; daarna las {W} hem kritisch door.",
+    "Voor vragen over het experiment: {E}, of bel {T} en vraag naar {I}.",
+    "Mijn {R} {W} zei dat ik eerst de uitvoering moest bellen.",
+    "Het adres van de pop-up is {A}, {Z} {L}; {F} opent om negen uur.",
+    "Bij het intakegesprek noemde de deelnemer zijn BSN {B}.",
+    "Het bedrag voor de vrijwilligers gaat naar {N}, op naam van {P}.",
+    "Lees het verslag van {F} op {U}.",
+    "Na de sessie in {L} stuurde {I} een lange mail aan {O}.",
+    "Ik merkte dat {W} de meeste kennis had van de regio.",
+    "We nodigden {P} uit omdat {F} de buurt zo goed kent.",
+    "Met {R} {P} sprak ik af om het overleg met {O} samen voor te bereiden.",
+]
+
+
 def bsn(rng: random.Random) -> str:
     while True:
         d = [rng.randint(0, 9) for _ in range(8)]
@@ -370,12 +419,13 @@ def fill(frame: str, rng: random.Random, names: tuple[list[str], list[str], list
 
 
 def build(n_texts: int = 160, part: str = "dev") -> list[dict]:
-    rng = random.Random(SEED + {"dev": 0, "test": 1, "final": 2}[part])
-    frames = {"dev": FRAMES, "test": TEST_FRAMES, "final": FINAL_FRAMES}[part]
+    rng = random.Random(SEED + {"dev": 0, "test": 1, "final": 2, "holdout": 3}[part])
+    frames = {"dev": FRAMES, "test": TEST_FRAMES, "final": FINAL_FRAMES, "holdout": HOLD_FRAMES}[part]
     names = {
         "dev": None,
         "test": (TEST_FIRST, TEST_LAST, TEST_WORDLIKE),
         "final": (FINAL_FIRST, FINAL_LAST, FINAL_WORDLIKE),
+        "holdout": (HOLD_FIRST, HOLD_LAST, HOLD_WORDLIKE),
     }[part]
     records = []
     for i in range(n_texts):
@@ -398,6 +448,7 @@ def main() -> None:
         ("dev", "pii_gold.jsonl", 160),
         ("test", "pii_gold_test.jsonl", 120),
         ("final", "pii_gold_final.jsonl", 100),
+        ("holdout", "pii_gold_holdout.jsonl", 100),
     )
     for part, name, n in parts:
         records = build(n, part)

@@ -368,10 +368,11 @@ def context_name_spans(text: str, known: list[Span]) -> list[Span]:
         bare = [w.strip(".,;:").lower() for w in words]
         if any(w in _NOT_NAMES or w in _ORG_WORDS or w.endswith(_ORG_SUFFIXES) for w in bare):
             continue
-        if lookups["placename"].__contains__([head]) or head.isupper():
-            continue
         before = re.findall(r"([\w.]+)\W*$", text[:start])
         prev = before[0].lower() if before else ""
+        role_cue = prev in _CUE_BEFORE - {"met", "en", "door", "aan"}  # "projectleider Vink": a person
+        if head.isupper() or (lookups["placename"].__contains__([head]) and not role_cue):
+            continue
         after = re.match(r"\W*(\w+)", text[end:])
         nxt = after.group(1).lower() if after else ""
         sentence_start = not text[:start].strip() or text[:start].rstrip()[-1] in ".!?:;\n"
@@ -385,6 +386,31 @@ def context_name_spans(text: str, known: list[Span]) -> list[Span]:
             prev = ""  # "Lezen en Schrijven": "en" is a cue only in "<name> en <name>"
         if prev in _CUE_BEFORE or nxt in _CUE_AFTER:
             out.append(Span(start, end, "persoon", m.group(1)))
+    return out
+
+
+def extend_with_surnames(text: str, spans: list[Span]) -> list[Span]:
+    """ "Karim [Rood]": a name span followed directly by a capitalised word (not an organisation,
+    place or programme word) takes that word in as the surname."""
+    lookups = _deduce().lookup_structs
+    out = []
+    for sp in spans:
+        if sp.kind == "persoon":
+            if " " in sp.text.strip():
+                out.append(sp)  # already first name + surname
+                continue
+            m = re.match(rf" ((?:{_TUSSENVOEGSEL} )?[A-Z][a-zà-ÿ'-]+)\b", text[sp.end :])
+            if m:
+                word = m.group(1).split()[-1]
+                low = word.lower()
+                if not (
+                    low in _NOT_NAMES
+                    or low in _ORG_WORDS
+                    or low.endswith(_ORG_SUFFIXES)
+                    or lookups["placename"].__contains__([word])
+                ):
+                    sp = Span(sp.start, sp.end + m.end(), "persoon", text[sp.start : sp.end + m.end()])
+        out.append(sp)
     return out
 
 
@@ -413,6 +439,7 @@ def pseudonymise(text: str, use_names: bool = True) -> PseudonymisedText:
     if use_names:
         spans += name_spans(text)
         spans += context_name_spans(text, spans)
+        spans = extend_with_surnames(text, spans)
     spans = _resolve(spans)
     numbering: dict[str, dict[str, int]] = {k: {} for k in KINDS}
     out: list[str] = []
