@@ -387,6 +387,8 @@ class ThemeModel:
         """Save with safetensors (BERTopic's own format) plus our metadata."""
         folder.mkdir(parents=True, exist_ok=True)
         if self.topic_model_ is not None:
+            # BERTopic warns that no embedding model is saved: on purpose, ours is not a hub model
+            logging.getLogger("BERTopic").setLevel(logging.ERROR)
             self.topic_model_.save(
                 str(folder / "bertopic"),
                 serialization="safetensors",
