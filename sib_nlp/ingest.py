@@ -226,15 +226,16 @@ def prepare_records(
     settings: Settings,
     boilerplate: set[str],
     period: str | None,
-    known_hashes: dict[str, set[str]] | None = None,
-    known_shingles: dict[str, list[set[str]]] | None = None,
 ) -> Prepared:
-    """Validate records; drop exact and near duplicates per participant."""
+    """Validate records; drop exact and near duplicates per participant within these records.
+
+    Duplicates of texts already in the store are found by :func:`ingest_paths`.
+    """
     docs: list[Document] = []
     quarantined: list[Quarantined] = []
     duplicates = 0
-    hashes = {k: set(v) for k, v in (known_hashes or {}).items()}
-    seen_shingles: dict[str, list[set[str]]] = {k: list(v) for k, v in (known_shingles or {}).items()}
+    hashes: dict[str, set[str]] = {}
+    seen_shingles: dict[str, list[set[str]]] = {}
     seen_ids: set[str] = set()
     for rec in records:
         try:
@@ -247,7 +248,7 @@ def prepare_records(
             continue
         sh = make_shingles(doc.text)
         mine = seen_shingles.setdefault(doc.participant_id, [])
-        if doc.content_hash in hashes.get(doc.participant_id, set()) and doc.document_id not in seen_ids:
+        if doc.content_hash in hashes.get(doc.participant_id, set()):
             # the same text under other metadata (pasted into two forms)
             duplicates += 1
             continue
@@ -287,7 +288,7 @@ def ingest_paths(
     files, problems = discover_files(inputs)
     summary.problems.extend(problems)
     # read everything first so that corpus-level boilerplate can be found
-    loaded: list[tuple[Path, str, int, list[RawRecord]]] = []
+    loaded: list[tuple[FileSummary, Path, str, int, list[RawRecord]]] = []
     for path in files:
         fs = FileSummary(str(path))
         summary.files.append(fs)
@@ -315,17 +316,16 @@ def ingest_paths(
             fs.status, fs.message = "error", f"{path}: cannot read file ({exc.strerror})"
             summary.problems.append(fs.message)
             continue
-        loaded.append((path, digest, size, records))
+        loaded.append((fs, path, digest, size, records))
     boilerplate = repeated_lines(
-        normalise_whitespace(_text_of(r.fields.get("text"))) for _, _, _, recs in loaded for r in recs
+        normalise_whitespace(_text_of(r.fields.get("text"))) for *_, recs in loaded for r in recs
     )
-    for path, digest, size, records in loaded:
-        fs = next(f for f in summary.files if f.path == str(path))
+    for fs, path, digest, size, records in loaded:
         fs.read = len(records)
         replace = store.file_hash(str(path)) is not None
         pids = {pseudonymous_participant(_text_of(r.fields.get("participant_id"))) for r in records}
         known = store.content_hashes(pids)
-        prepared = prepare_records(records, settings, boilerplate, period, known_hashes=None)
+        prepared = prepare_records(records, settings, boilerplate, period)
         existing = store.existing_document_ids(d.document_id for d in prepared.documents)
         new_docs = []
         for d in prepared.documents:
