@@ -96,9 +96,10 @@ def periodic_report(
     period = period or current_quarter()
     settings = _settings(store, config, pipeline_name)
     target = Path(out_dir) if out_dir else Path(reports_root or settings.reports_dir) / period
-    ing = ingest(inputs, store, config, period)
-    ana = analyse(store, config, pipeline_name, refit_themes)
-    info = {"ingest": {k: v for k, v in ing.items() if k != "lines"}, "analyse": ana}
-    rep = report(str(target), period, store, config, info)
+    with pipeline.exclusive(settings):  # one run per store at a time; a second one waits, then fails clearly
+        ing = ingest(inputs, store, config, period)
+        ana = analyse(store, config, pipeline_name, refit_themes)
+        info = {"ingest": {k: v for k, v in ing.items() if k != "lines"}, "analyse": ana}
+        rep = report(str(target), period, store, config, info)
     publish_task(period, rep["summary_markdown"])
     return {"ingest": ing, "analyse": ana, "report": rep}

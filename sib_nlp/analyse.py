@@ -129,13 +129,12 @@ def analyse_store(
     """Analyse every document that is new or was analysed with other models."""
     codebook = codebook or load_codebook()
     key = analysis_key(nlp, codebook)
-    todo = store.documents_to_analyse(key)
-    total_nl = int(store.con.execute("SELECT count(*) FROM documents WHERE language = 'nl'").fetchone()[0])
+    todo = store.ids_to_analyse(key)
+    total_nl = int(store.scalar("SELECT count(*) FROM documents WHERE language = 'nl'"))
     done = n_sents = n_sigs = 0
     batch_ids: list[str] = []
     batch_sents: list[dict] = []
     batch_sigs: list[dict] = []
-    text_types = dict(zip(todo.document_id, todo.text_type, strict=True))
 
     def flush() -> None:
         nonlocal batch_ids, batch_sents, batch_sigs
@@ -148,7 +147,7 @@ def analyse_store(
             )
         batch_ids, batch_sents, batch_sigs = [], [], []
 
-    for doc, doc_id in _pipe_with_types(nlp, todo, text_types, settings):
+    for doc, doc_id in _pipe_with_types(nlp, _stream_texts(store, todo, READ_CHUNK), settings):
         sents, sigs = doc_rows(doc, doc_id, codebook)
         batch_ids.append(doc_id)
         batch_sents.extend(sents)
@@ -158,6 +157,7 @@ def analyse_store(
         n_sigs += len(sigs)
         if len(batch_ids) >= settings.batch_size * 4:
             flush()
+            log.info("analysed %d of %d documents", done, len(todo))
             if progress:
                 progress(done, len(todo))
     flush()
@@ -166,8 +166,18 @@ def analyse_store(
     return AnalyseSummary(done, total_nl - done, n_sents, n_sigs, key)
 
 
+READ_CHUNK = 2000  # documents read from the store at a time; memory stays flat as the corpus grows
+
+
+def _stream_texts(store: Store, ids: list[str], chunk: int) -> Iterator[tuple[str, str, str | None]]:
+    """(document_id, text, text_type) for ``ids``, read from the store ``chunk`` documents at a time."""
+    for start in range(0, len(ids), chunk):
+        part = store.texts(ids[start : start + chunk])
+        yield from zip(part["document_id"], part["text"], part["text_type"], strict=True)
+
+
 def _pipe_with_types(
-    nlp: Language, todo: pd.DataFrame, text_types: dict[str, str], settings: Settings
+    nlp: Language, rows: Iterator[tuple[str, str, str | None]], settings: Settings
 ) -> Iterator[tuple[Doc, str]]:
     """Run the pipeline with the text type known to the detectors.
 
@@ -177,8 +187,7 @@ def _pipe_with_types(
     """
 
     def prepared() -> Iterator[tuple[Doc, str]]:
-        for row in todo.itertuples():
-            doc = nlp.make_doc(row.text)
-            yield _set_text_type(doc, text_types.get(row.document_id)), row.document_id
+        for document_id, text, text_type in rows:
+            yield _set_text_type(nlp.make_doc(text), text_type), document_id
 
     yield from nlp.pipe(prepared(), as_tuples=True, batch_size=settings.batch_size, n_process=settings.n_process)

@@ -47,6 +47,8 @@ class Settings:
     min_group_size: int = 5  # groups with fewer participants are not broken out
     bootstrap_samples: int = 1000
     random_state: int = 42
+    # a second run on the same store waits this long for the first, then fails with a clear message
+    lock_wait_seconds: float = 60.0
     # column mapping: canonical field -> the user's column name
     column_map: dict[str, str] = field(default_factory=dict)
 

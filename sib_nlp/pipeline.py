@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -29,6 +30,7 @@ from sib_nlp.analysis.change import (
 from sib_nlp.config import Settings
 from sib_nlp.ingest import ingest_paths
 from sib_nlp.io import outputs
+from sib_nlp.io.lock import run_lock
 from sib_nlp.io.store import Store
 from sib_nlp.reporting.html import ReportData, now_text, render_report
 from sib_nlp.schemas import (
@@ -82,8 +84,14 @@ def package_versions() -> dict[str, str]:
 # -- ingest -----------------------------------------------------------------------------
 
 
+def exclusive(settings: Settings) -> AbstractContextManager[None]:
+    """Hold the store's run lock (re-entrant): one run at a time, the second waits, then fails clearly."""
+    return run_lock(settings.store_path, settings.lock_wait_seconds)
+
+
 def ingest_step(inputs: list[Path], settings: Settings, period: str | None = None) -> dict[str, Any]:
-    with Store(settings.store_path) as store:
+    with exclusive(settings), Store(settings.store_path) as store:
+        store.mark_interrupted_runs()
         summary = ingest_paths([Path(p) for p in inputs], store, settings, period=period)
     for line in summary.lines():
         log.info(line)
@@ -100,11 +108,19 @@ def analyse_step(
     from sib_nlp.nlp import load_dutch, pipeline_info
 
     nlp = load_dutch(settings)
-    with Store(settings.store_path) as store:
-        summary = analyse_store(store, nlp, settings, progress=progress)
-        themes_info = themes_step(store, settings, refit=refit_themes, embedder_spec=embedder)
-        store.con.execute("INSERT OR REPLACE INTO meta VALUES ('pipeline', ?)", [json.dumps(pipeline_info(nlp))])
-    return {"analysis": summary.as_dict(), "themes": themes_info, "pipeline": pipeline_info(nlp)}
+    with exclusive(settings), Store(settings.store_path) as store:
+        store.mark_interrupted_runs()
+        run_id = store.start_run("analyse", info={"pipeline": pipeline_info(nlp)})
+        try:
+            summary = analyse_store(store, nlp, settings, progress=progress)
+            themes_info = themes_step(store, settings, refit=refit_themes, embedder_spec=embedder)
+            store.con.execute("INSERT OR REPLACE INTO meta VALUES ('pipeline', ?)", [json.dumps(pipeline_info(nlp))])
+        except Exception as exc:
+            store.finish_run(run_id, "failed", {"error": exc.__class__.__name__})
+            raise
+        result = {"analysis": summary.as_dict(), "themes": themes_info, "pipeline": pipeline_info(nlp)}
+        store.finish_run(run_id, "ok", result)
+    return result
 
 
 def themes_step(store: Store, settings: Settings, refit: bool = False, embedder_spec: str = "use") -> dict[str, Any]:
@@ -165,8 +181,8 @@ class ReportInputs:
 
 
 def _meta(store: Store, key: str) -> dict[str, Any]:
-    row = store.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-    return json.loads(row[0]) if row else {}
+    value = store.scalar("SELECT value FROM meta WHERE key = ?", [key])
+    return json.loads(value) if value else {}
 
 
 def load_report_inputs(store: Store, period: str | None) -> ReportInputs:
@@ -364,7 +380,7 @@ def report_step(
     settings: Settings, out_dir: Path, period: str, run_info: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     out_dir = Path(out_dir)
-    with Store(settings.store_path, read_only=False) as store:
+    with exclusive(settings), Store(settings.store_path) as store:
         inputs = load_report_inputs(store, period)
     previous = previous_change(out_dir.parent, period) if out_dir.parent != out_dir else None
     data, extra = build_report_data(inputs, settings, period, previous)
@@ -431,10 +447,11 @@ def report_summary_markdown(data: ReportData, html_path: Path) -> str:
 def run_local(
     inputs: list[Path], out_dir: Path, period: str, settings: Settings, progress: Progress | None = None
 ) -> dict[str, Any]:
-    """ingest -> analyse -> report without Prefect (the flows call the same steps)."""
-    ing = ingest_step(inputs, settings, period)
-    ana = analyse_step(settings, progress=progress)
-    rep = report_step(settings, out_dir, period, {"ingest": _brief(ing), "analyse": ana})
+    """ingest -> analyse -> report without Prefect (the flows call the same steps), holding the run lock."""
+    with exclusive(settings):
+        ing = ingest_step(inputs, settings, period)
+        ana = analyse_step(settings, progress=progress)
+        rep = report_step(settings, out_dir, period, {"ingest": _brief(ing), "analyse": ana})
     return {"ingest": ing, "analyse": ana, "report": rep}
 
 

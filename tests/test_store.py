@@ -79,7 +79,7 @@ def test_save_analysis_replaces_a_batch_atomically(settings):
         with pytest.raises(duckdb.Error):
             store.save_analysis("key2", ["d1"], sents, bad)
         assert (store.count("sentences"), store.count("signals")) == (1, 1)
-        assert store.documents_to_analyse("key").empty
+        assert store.ids_to_analyse("key") == []
 
 
 def test_second_process_gets_a_clear_lock_message(settings):

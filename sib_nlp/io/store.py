@@ -131,6 +131,12 @@ class Store:
             raise StoreError("store is not open")
         return self._con
 
+    def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
+        """The first value of the first row, or None. Fetches the whole result, so that the
+        connection has no unfinished result left (DuckDB then refuses to register frames)."""
+        rows = self.con.execute(sql, params or []).fetchall()
+        return rows[0][0] if rows else None
+
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """All-or-nothing: commit on success, roll back on any exception."""
@@ -160,13 +166,24 @@ class Store:
                 [_now(), status, json.dumps(info or {}), run_id],
             )
 
+    def mark_interrupted_runs(self) -> int:
+        """Runs still marked 'running' were cut off (crash, kill): mark them so.
+
+        Call only while holding the run lock (:func:`sib_nlp.io.lock.run_lock`):
+        then no other run can be active, so every 'running' row is stale.
+        """
+        with self.transaction() as con:
+            rows = con.execute(
+                "UPDATE runs SET status = 'interrupted' WHERE status = 'running' RETURNING run_id"
+            ).fetchall()
+        return len(rows)
+
     def runs(self) -> pd.DataFrame:
         return self.con.execute("SELECT * FROM runs ORDER BY started_at").df()
 
     # -- files ------------------------------------------------------------------
     def file_hash(self, path: str) -> str | None:
-        row = self.con.execute("SELECT file_hash FROM files WHERE path = ?", [path]).fetchone()
-        return row[0] if row else None
+        return self.scalar("SELECT file_hash FROM files WHERE path = ?", [path])
 
     def record_file(self, run_id: str, path: str, file_hash: str, size: int, outcome: str) -> None:
         with self.transaction() as con:
@@ -196,11 +213,20 @@ class Store:
 
     def content_hashes(self, participant_ids: Iterable[str]) -> dict[str, set[str]]:
         """The content hashes already stored, per participant (for duplicate detection)."""
+        wanted = pd.DataFrame({"participant_id": sorted(set(participant_ids))})
+        if wanted.empty:
+            return {}
+        self.con.register("_pids", wanted)
+        try:
+            rows = self.con.execute(
+                "SELECT d.participant_id, d.content_hash FROM documents d JOIN _pids USING (participant_id)"
+            ).fetchall()
+        finally:
+            self.con.unregister("_pids")
         out: dict[str, set[str]] = {}
-        for pid, h in self.con.execute("SELECT participant_id, content_hash FROM documents").fetchall():
+        for pid, h in rows:
             out.setdefault(pid, set()).add(h)
-        wanted = set(participant_ids)
-        return {k: v for k, v in out.items() if k in wanted}
+        return out
 
     def save_file_result(
         self,
@@ -282,16 +308,34 @@ class Store:
     def count(self, table: str) -> int:
         if table not in {"documents", "sentences", "signals", "quarantine", "runs", "embeddings", "files"}:
             raise ValueError(table)
-        return int(self.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        return int(self.scalar(f"SELECT count(*) FROM {table}"))
 
     def quarantine(self) -> pd.DataFrame:
         cols = ", ".join(QUARANTINE_COLUMNS)
         return self.con.execute(f"SELECT {cols} FROM quarantine ORDER BY source_file, source_row").df()
 
     # -- analysis results ------------------------------------------------------
-    def documents_to_analyse(self, analysis_key: str) -> pd.DataFrame:
-        """Documents whose stored analysis is missing or was made by other models."""
-        return self.documents("WHERE language = 'nl' AND (analysed_with IS NULL OR analysed_with <> ?)", [analysis_key])
+    def ids_to_analyse(self, analysis_key: str) -> list[str]:
+        """Ids of Dutch documents whose analysis is missing or was made by other models (stable order)."""
+        rows = self.con.execute(
+            "SELECT document_id FROM documents WHERE language = 'nl' "
+            "AND (analysed_with IS NULL OR analysed_with <> ?) ORDER BY document_id",
+            [analysis_key],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def texts(self, document_ids: list[str]) -> pd.DataFrame:
+        """document_id, text and text_type of the given documents, in the given order."""
+        if not document_ids:
+            return pd.DataFrame(columns=["document_id", "text", "text_type"])
+        self.con.register("_want", pd.DataFrame({"document_id": document_ids, "_pos": range(len(document_ids))}))
+        try:
+            return self.con.execute(
+                "SELECT d.document_id, d.text, d.text_type FROM documents d JOIN _want w USING (document_id) "
+                "ORDER BY w._pos"
+            ).df()
+        finally:
+            self.con.unregister("_want")
 
     def save_analysis(
         self, analysis_key: str, document_ids: list[str], sentences: pd.DataFrame, signals: pd.DataFrame
