@@ -34,6 +34,19 @@ def test_cp1252_comma(tmp_path):
     assert rec.fields["wave"] == "Eind"
 
 
+def test_repeated_column_names_stay_separate_questions(tmp_path):
+    """Found by fuzzing: two columns with one name used to collapse into one quarantine row."""
+    f = tmp_path / "vragen.csv"
+    f.write_text(
+        "deelnemer;Wat nam je mee;Wat nam je mee\nP1;Ik leerde veel van de gesprekken met de gemeente.;"
+        "De begeleiding door de trainers was erg goed.\n",
+        encoding="utf-8",
+    )
+    recs = list(read_csv(f))
+    assert [r.fields["question"] for r in recs] == ["Wat nam je mee", "Wat nam je mee (2)"]
+    assert len({r.column for r in recs}) == 2
+
+
 def test_empty_and_binary_files(tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")

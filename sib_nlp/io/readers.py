@@ -136,6 +136,7 @@ def _records_from_table(
     defaults: dict[str, Any] | None = None,
 ) -> Iterator[RawRecord]:
     """Turn a header + rows table into records; several open-answer columns become several records."""
+    headers = unique_headers(headers)
     mapping = map_columns(headers, column_map)
     meta_cols = {h for h, f in mapping.items() if f != "text"}
     text_cols = [h for h, f in mapping.items() if f == "text"]
@@ -173,6 +174,20 @@ def _records_from_table(
             if len(text_cols) > 1 or h in open_cols:
                 fields["question"] = str(h)
             yield RawRecord(source, rownum, fields, sheet=sheet, column=str(h) if len(text_cols) > 1 else "")
+
+
+def unique_headers(headers: list[str]) -> list[str]:
+    """Repeated column names get a number ("vraag", "vraag (2)"), so every column stays its own."""
+    seen: dict[str, int] = {}
+    out = []
+    for h in headers:
+        name = str(h)
+        if name.strip() and name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        seen.setdefault(name, 1)
+        out.append(name)
+    return out
 
 
 def likert_value(value: Any) -> float | None:
