@@ -111,6 +111,31 @@ def test_hostile_text_is_escaped_in_the_report(demo_run):
     html = (demo_run["out"] / "report.html").read_text(encoding="utf-8")
     assert "<script>alert" not in html
     assert "<script" not in html.lower().replace("&lt;script", "")
+    assert "<img" not in html.lower() and "javascript:" not in html.lower().replace("javascript:alert", "")
+
+
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def test_hostile_text_is_plain_text_in_csv_and_excel(demo_run):
+    """Sample texts start lines with =HYPERLINK, '+', '-5', '@allen' and hold Markdown and HTML."""
+    from openpyxl import load_workbook
+
+    out = demo_run["out"]
+    sentences = pd.read_csv(out / "sentences.csv", dtype=str, keep_default_na=False)
+    hostile = sentences[sentences["text"].str.lstrip("'").str.startswith(FORMULA_START)]
+    assert len(hostile) >= 3, "the sample corpus has hostile sentences"
+    for name in ("documents.csv", "sentences.csv", "signals.csv", "quarantine.csv", "change.csv"):
+        with open(out / name, encoding="utf-8", newline="") as fh:
+            for row in csv.reader(fh):
+                for cell in row:
+                    if cell.startswith(FORMULA_START):
+                        float(cell)  # only a real number may start with '-' or '+'
+    docs = pd.read_csv(out / "documents.csv", dtype=str, keep_default_na=False)
+    assert docs["text"].str.contains("<img src=x onerror=alert(1)>", regex=False).any()  # kept, as text
+    wb = load_workbook(out / "report.xlsx")
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert cells and not [c.coordinate for c in cells if c.data_type == "f"]
 
 
 def test_growth_participants_grow_and_no_change_ones_do_not(demo_run):

@@ -21,6 +21,7 @@ Document-level signals (shares, reflection depth) are derived by getters in
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
@@ -49,7 +50,35 @@ class Signal:
         return asdict(self)
 
 
-def token_keys(sent: Span | Sequence) -> list[set[str]]:
+class TokenKeys(list):
+    """Per token the set of strings it can be matched on, with an index from string to positions.
+
+    The index makes :func:`find_phrase` look only at the positions where a
+    phrase's first word occurs, instead of trying every phrase at every token.
+    """
+
+    def __init__(self, keys: Iterable[set[str]]):
+        super().__init__(keys)
+        self.positions: dict[str, list[int]] = {}
+        for i, k in enumerate(self):
+            for w in k:
+                self.positions.setdefault(w, []).append(i)
+        self.sorted_keys = sorted(self.positions)
+
+    def starts(self, word: str) -> list[int]:
+        """Positions of the tokens matching ``word`` (``stem*`` matches every key starting with stem)."""
+        if word.endswith("*") and len(word) > 1:
+            stem = word[:-1]
+            found: set[int] = set()
+            i = bisect_left(self.sorted_keys, stem)
+            while i < len(self.sorted_keys) and self.sorted_keys[i].startswith(stem):
+                found.update(self.positions[self.sorted_keys[i]])
+                i += 1
+            return sorted(found)
+        return self.positions.get(word, [])
+
+
+def token_keys(sent: Span | Sequence) -> TokenKeys:
     """For each token: the lower-cased form and lemma it can be matched on."""
     keys = []
     for t in sent:
@@ -57,7 +86,7 @@ def token_keys(sent: Span | Sequence) -> list[set[str]]:
         if t.lemma_:
             k.add(t.lemma_.lower())
         keys.append(k)
-    return keys
+    return TokenKeys(keys)
 
 
 def _word_matches(word: str, keys: set[str]) -> bool:
@@ -68,17 +97,52 @@ def _word_matches(word: str, keys: set[str]) -> bool:
 
 
 def find_phrase(keys: list[set[str]], words: Sequence[str]) -> list[tuple[int, int]]:
-    """All (start, end) token positions where the phrase matches."""
-    hits = []
+    """All (start, end) token positions where the phrase matches, in order."""
+    index = keys if isinstance(keys, TokenKeys) else TokenKeys(keys)
     n = len(words)
-    for i in range(len(keys) - n + 1):
-        if all(_word_matches(words[j], keys[i + j]) for j in range(n)):
+    if not n:
+        return []
+    hits = []
+    for i in index.starts(words[0]):
+        if i + n <= len(index) and all(_word_matches(words[j], index[i + j]) for j in range(1, n)):
             hits.append((i, i + n))
     return hits
 
 
 def any_phrase(keys: list[set[str]], phrases: Iterable[Sequence[str]]) -> bool:
     return any(find_phrase(keys, p) for p in phrases)
+
+
+class PhraseSet:
+    """Many phrases matched at once: only phrases whose first word occurs in the sentence are tried.
+
+    ``matches`` gives (phrase number, start, end) in phrase order, then position order, the
+    same order as trying every phrase with :func:`find_phrase` one after another.
+    """
+
+    def __init__(self, phrases: Iterable[Sequence[str]]):
+        self.phrases = [tuple(p) for p in phrases]
+        self.by_first: dict[str, list[int]] = {}
+        self.wild: list[int] = []
+        for n, p in enumerate(self.phrases):
+            if not p:
+                continue
+            if p[0].endswith("*") and len(p[0]) > 1:
+                self.wild.append(n)
+            else:
+                self.by_first.setdefault(p[0], []).append(n)
+
+    def matches(self, keys: TokenKeys) -> list[tuple[int, int, int]]:
+        todo = list(self.wild)
+        for word in keys.positions:
+            todo.extend(self.by_first.get(word, ()))
+        out = []
+        for n in sorted(set(todo)):
+            out.extend((n, s, e) for s, e in find_phrase(keys, self.phrases[n]))
+        return out
+
+    def any(self, keys: TokenKeys) -> bool:
+        return bool(self.matches(keys))
 
 
 class SignalDetector:
@@ -95,6 +159,16 @@ class SignalDetector:
                 for p in lab.patterns:
                     shared.setdefault(p.words, set()).add(lid)
         self._shared_partner_patterns = {w for w, labs in shared.items() if len(labs) > 1}
+        # phrase sets: per sentence only the phrases whose first word occurs are tried
+        self._label_patterns = [(lid, p) for lid, pats in self._by_label.items() for p in pats]
+        self._labels_set = PhraseSet(p.words for _, p in self._label_patterns)
+        self._hedges = PhraseSet(codebook.hedges)
+        self._intentions = PhraseSet(codebook.intention_markers)
+        self._partner_terms = [(pid, t) for pid, kind in codebook.partners.items() for t in kind.terms]
+        self._partners_set = PhraseSet(t for _, t in self._partner_terms)
+        self._positive = PhraseSet(codebook.appreciation_positive)
+        self._negative = PhraseSet(codebook.appreciation_negative)
+        self._aspects = {a: PhraseSet(terms) for a, terms in codebook.aspects.items()}
 
     # -- compute ---------------------------------------------------------------------
     def predict(self, docs: Iterable[Doc]) -> list[list[Signal]]:
@@ -107,14 +181,11 @@ class SignalDetector:
             out.extend(self._predict_sentence(sent, si, text_type))
         return out
 
-    def partners_in(self, keys: list[set[str]]) -> dict[str, tuple[int, int]]:
-        found = {}
-        for pid, kind in self.codebook.partners.items():
-            for term in kind.terms:
-                hits = find_phrase(keys, term)
-                if hits:
-                    found[pid] = hits[0]
-                    break
+    def partners_in(self, keys: TokenKeys) -> dict[str, tuple[int, int]]:
+        """Each kind of partner named in the sentence, with the first hit of its first matching term."""
+        found: dict[str, tuple[int, int]] = {}
+        for n, s, e in self._partners_set.matches(keys):
+            found.setdefault(self._partner_terms[n][0], (s, e))
         return found
 
     def _negated(self, sent: Span, keys: list[set[str]], start: int, end: int, pattern: Pattern) -> bool:
@@ -147,35 +218,38 @@ class SignalDetector:
         tokens = list(sent)
         if not tokens:
             return []
-        hedged = any_phrase(keys, cb.hedges)
-        intention = any_phrase(keys, cb.intention_markers) or any("zou" in k for k in keys)
+        hedged = self._hedges.any(keys)
+        intention = self._intentions.any(keys) or "zou" in keys.positions
         partners = self.partners_in(keys)
         internal = sorted(p for p in partners if cb.partners[p].internal)
         external = sorted(p for p in partners if not cb.partners[p].internal)
+        hits_by_label: dict[str, list[tuple[Pattern, int, int]]] = {}
+        for n, s, e in self._labels_set.matches(keys):
+            lid, pattern = self._label_patterns[n]
+            hits_by_label.setdefault(lid, []).append((pattern, s, e))
         signals: list[Signal] = []
         for lid, label in cb.labels.items():
             best: tuple[float, int, int] | None = None
             combined = 1.0
-            for pattern in self._by_label[lid]:
-                for s, e in find_phrase(keys, pattern.words):
-                    if self._negated(sent, keys, s, e, pattern):
+            for pattern, s, e in hits_by_label.get(lid, ()):
+                if self._negated(sent, keys, s, e, pattern):
+                    continue
+                weight = pattern.weight
+                if label.partners:
+                    mine = [p for p in label.partners if p in partners]
+                    if not mine:
+                        if lid == "samenwerking.intern" and external:
+                            continue  # only outside partners named: that is samenwerking.extern
+                        if pattern.words in self._shared_partner_patterns:
+                            # generic collaboration word, no partner named: internal by default
+                            if lid != "samenwerking.intern":
+                                continue
+                            weight *= 0.7
+                    elif lid == "samenwerking.intern" and external and not internal:
                         continue
-                    weight = pattern.weight
-                    if label.partners:
-                        mine = [p for p in label.partners if p in partners]
-                        if not mine:
-                            if lid == "samenwerking.intern" and external:
-                                continue  # only outside partners named: that is samenwerking.extern
-                            if pattern.words in self._shared_partner_patterns:
-                                # generic collaboration word, no partner named: internal by default
-                                if lid != "samenwerking.intern":
-                                    continue
-                                weight *= 0.7
-                        elif lid == "samenwerking.intern" and external and not internal:
-                            continue
-                    combined *= 1 - weight
-                    if best is None or weight > best[0]:
-                        best = (weight, s, e)
+                combined *= 1 - weight
+                if best is None or weight > best[0]:
+                    best = (weight, s, e)
             if best is None:
                 continue
             conf = 1 - combined
@@ -207,10 +281,10 @@ class SignalDetector:
             signals.extend(self._appreciation(sent, keys, si))
         return signals
 
-    def _appreciation(self, sent: Span, keys: list[set[str]], si: int) -> list[Signal]:
+    def _appreciation(self, sent: Span, keys: TokenKeys, si: int) -> list[Signal]:
         cb = self.codebook
-        pos = [(s, e, p) for p in cb.appreciation_positive for s, e in find_phrase(keys, p)]
-        neg = [(s, e, p) for p in cb.appreciation_negative for s, e in find_phrase(keys, p)]
+        pos = [(s, e, self._positive.phrases[n]) for n, s, e in self._positive.matches(keys)]
+        neg = [(s, e, self._negative.phrases[n]) for n, s, e in self._negative.matches(keys)]
         score = 0
         evidence: tuple[int, int] | None = None
         fake = Pattern(("_",), 1.0)
@@ -229,7 +303,7 @@ class SignalDetector:
         if evidence is None:
             return []
         polarity = "positief" if score > 0 else "negatief" if score < 0 else "neutraal"
-        aspects = [a for a, terms in cb.aspects.items() if any_phrase(keys, terms)] or ["algemeen"]
+        aspects = [a for a, terms in self._aspects.items() if terms.any(keys)] or ["algemeen"]
         span = sent[evidence[0] : evidence[1]]
         conf = round(min(0.95, 0.55 + 0.15 * abs(score)), 3)
         return [
