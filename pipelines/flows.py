@@ -14,6 +14,7 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import INPUTS
 
 from sib_nlp import pipeline
 from sib_nlp.config import load_settings
@@ -44,6 +45,25 @@ def analyse_task(store: str | None, config: str | None, pipeline_name: str | Non
 
 @task(name="write-report", retries=2, retry_delay_seconds=5)
 def report_task(store: str | None, config: str | None, out_dir: str, period: str, run_info: dict) -> dict:
+    return pipeline.report_step(_settings(store, config), Path(out_dir), period, run_info)
+
+
+@task(name="fingerprint-report-inputs")
+def fingerprint_task(store: str | None, config: str | None, out_dir: str, period: str) -> str:
+    return pipeline.report_fingerprint(_settings(store, config), Path(out_dir), period)
+
+
+@task(
+    name="write-report-if-changed",
+    retries=2,
+    retry_delay_seconds=5,
+    cache_policy=INPUTS - "run_info",
+    persist_result=True,
+)
+def cached_report_task(
+    fingerprint: str, store: str | None, config: str | None, out_dir: str, period: str, run_info: dict
+) -> dict:
+    """The report, cached on the fingerprint of its inputs: an unchanged period is not written again."""
     return pipeline.report_step(_settings(store, config), Path(out_dir), period, run_info)
 
 
@@ -100,6 +120,9 @@ def periodic_report(
         ing = ingest(inputs, store, config, period)
         ana = analyse(store, config, pipeline_name, refit_themes)
         info = {"ingest": {k: v for k, v in ing.items() if k != "lines"}, "analyse": ana}
-        rep = report(str(target), period, store, config, info)
+        fingerprint = fingerprint_task(store, config, str(target), period)
+        # outputs deleted or incomplete: write them again even if the inputs are unchanged
+        write = cached_report_task.with_options(refresh_cache=not pipeline.outputs_complete(target))
+        rep = write(fingerprint, store, config, str(target), period, info)
     publish_task(period, rep["summary_markdown"])
     return {"ingest": ing, "analyse": ana, "report": rep}

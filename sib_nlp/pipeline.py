@@ -25,7 +25,8 @@ from sib_nlp.analysis.change import (
     change_stories,
     paired_change,
     participant_indicators,
-    prevalence,
+    shares_over_time,
+    text_indicators,
 )
 from sib_nlp.config import Settings
 from sib_nlp.ingest import ingest_paths
@@ -148,6 +149,9 @@ def themes_step(store: Store, settings: Settings, refit: bool = False, embedder_
         model.save(themes_root / model_id, {"unit": settings.theme_unit, "sib_nlp": __version__})
         outputs.write_json(current, {"model": model_id})
         log.info("themes: fitted model %s on %d units", model_id, len(units))
+        # assign through the saved model, exactly as later runs will: the same corpus then gives
+        # the same themes, quotes and shares whether the model was fitted now or earlier
+        model = ThemeModel.load(themes_root / model_id, embedder).transform(units)
     result = model.results()
     store.save_themes(model_id, result.themes, result.assignments)
     quotes = {}
@@ -295,17 +299,21 @@ def build_report_data(
         inputs.themes,
         labels=list(load_codebook().labels),
     )
-    prev_all, suppressed = prevalence(
-        ind, None, settings.min_group_size, settings.bootstrap_samples, settings.random_state
+    texts = text_indicators(
+        inputs.documents, inputs.signals, inputs.assignments, inputs.themes, labels=list(load_codebook().labels)
     )
-    tables = [prev_all]
-    paired = [paired_change(ind, None, settings.min_group_size)]
-    for g in ("unit", "role"):
-        p, s = prevalence(ind, g, settings.min_group_size, settings.bootstrap_samples, settings.random_state)
-        tables.append(p)
-        suppressed += s
-        paired.append(paired_change(ind, g, settings.min_group_size))
+    tables, suppressed = [], []
+    for time_col in ("wave", "period"):
+        for g in (None, "unit", "role"):
+            t, s = shares_over_time(
+                texts, time_col, g, settings.min_group_size, settings.bootstrap_samples, settings.random_state
+            )
+            tables.append(t)
+            suppressed += [x for x in s if x not in suppressed]
     change = pd.concat(tables, ignore_index=True)
+    per_wave = change[(change["basis"] == "deelnemers") & (change["wave"] != "")]
+    per_wave = per_wave[["metric", "group", "wave", "estimate", "ci_low", "ci_high", "n"]].reset_index(drop=True)
+    paired = [paired_change(ind, g, settings.min_group_size) for g in (None, "unit", "role")]
     paired_df = pd.concat(paired, ignore_index=True)
     stories = change_stories(ind, inputs.documents, inputs.signals)
     app, likert = _appreciation(inputs)
@@ -338,7 +346,8 @@ def build_report_data(
         counts=counts,
         pipeline=inputs.pipeline,
         labels=labels,
-        prevalence=change,
+        prevalence=per_wave,
+        over_time=change,
         paired=paired_df,
         suppressed=suppressed,
         themes=inputs.themes,
@@ -376,6 +385,34 @@ def previous_change(reports_dir: Path, period: str) -> pd.DataFrame | None:
     return pd.read_csv(earlier[-1] / "change.csv") if earlier else None
 
 
+def outputs_complete(out_dir: Path) -> bool:
+    return all((Path(out_dir) / name).is_file() for name in OUTPUT_FILES)
+
+
+def report_fingerprint(settings: Settings, out_dir: Path, period: str) -> str:
+    """Changes whenever the report for ``period`` in ``out_dir`` would come out differently:
+    the store's content, the settings, the previous period's change.csv and the package version.
+    The flow uses it as cache key, so an unchanged period is not recomputed."""
+    import hashlib
+
+    with exclusive(settings), Store(settings.store_path) as store:
+        store_digest = store.fingerprint()
+    out_dir = Path(out_dir)
+    prev_dir = out_dir.parent
+    earlier = (
+        sorted(p for p in prev_dir.iterdir() if p.is_dir() and p.name < period and (p / "change.csv").is_file())
+        if prev_dir.is_dir() and prev_dir != out_dir
+        else []
+    )
+    prev_digest = hashlib.sha256((earlier[-1] / "change.csv").read_bytes()).hexdigest() if earlier else ""
+    raw = json.dumps(
+        [store_digest, settings.as_dict(), str(out_dir.resolve()), period, prev_digest, __version__],
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
 def report_step(
     settings: Settings, out_dir: Path, period: str, run_info: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -393,11 +430,11 @@ def report_step(
     outputs.write_csv(out_dir / "themes.csv", inputs.themes[THEME_COLUMNS])
     outputs.write_csv(out_dir / "theme_assignments.csv", inputs.assignments[ASSIGNMENT_COLUMNS])
     outputs.write_csv(out_dir / "quarantine.csv", inputs.quarantine[QUARANTINE_COLUMNS])
-    outputs.write_csv(out_dir / "change.csv", data.prevalence)
+    outputs.write_csv(out_dir / "change.csv", data.over_time)
     outputs.write_xlsx(
         out_dir / "report.xlsx",
         {
-            "verandering": data.prevalence,
+            "verandering": data.over_time,
             "binnen deelnemers": extra["paired"],
             "veranderverhalen": extra["stories"],
             "partners": extra["partners"],

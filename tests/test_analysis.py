@@ -8,7 +8,8 @@ from sib_nlp.analysis.change import (
     change_stories,
     paired_change,
     participant_indicators,
-    prevalence,
+    shares_over_time,
+    text_indicators,
 )
 
 
@@ -24,6 +25,7 @@ def _data(n=12, growth=8):
                     "document_id": did,
                     "participant_id": pid,
                     "wave": wave,
+                    "period": "2026-Q1" if wave == "intake" else "2026-Q4",
                     "unit": unit,
                     "role": "medewerker",
                     "text_type": "reflectie",
@@ -61,16 +63,35 @@ def _data(n=12, growth=8):
     return pd.DataFrame(docs), pd.DataFrame(sigs)
 
 
-def test_indicators_prevalence_and_suppression():
+def test_shares_in_participants_and_texts_with_suppression():
     docs, sigs = _data()
+    # six participants wrote a second end text without the signal: texts and participants now differ
+    extra = docs[(docs.wave == "eind") & (docs.participant_id < "P06")].assign(
+        document_id=lambda d: d.document_id + "-2", text="Nog een tekst."
+    )
+    docs = pd.concat([docs, extra], ignore_index=True)
     ind = participant_indicators(docs, sigs, labels=["samenwerking.extern"])
     assert len(ind) == 24 and set(ind.columns) >= {"signal:samenwerking.extern", "depth", "growth_score"}
-    prev, suppressed = prevalence(ind, None, min_group_size=5, n_boot=200)
-    row = prev[(prev.metric == "signal:samenwerking.extern") & (prev.wave == "eind")].iloc[0]
-    assert row.estimate == round(8 / 12, 4) and row.ci_low < row.estimate < row.ci_high and row.n == 12
-    start = prev[(prev.metric == "signal:samenwerking.extern") & (prev.wave == "intake")].iloc[0]
+    texts = text_indicators(docs, sigs, labels=["samenwerking.extern"])
+    assert len(texts) == 30
+    shares, suppressed = shares_over_time(texts, "wave", None, min_group_size=5, n_boot=200)
+    ext = shares[(shares.metric == "signal:samenwerking.extern") & (shares.wave == "eind")].set_index("basis")
+    assert ext.loc["deelnemers", "estimate"] == round(8 / 12, 4) and ext.loc["deelnemers", "n"] == 12
+    assert ext.loc["teksten", "estimate"] == round(8 / 18, 4) and ext.loc["teksten", "n"] == 18
+    for basis in ("deelnemers", "teksten"):
+        row = ext.loc[basis]
+        assert row.ci_low < row.estimate < row.ci_high
+    start = shares[(shares.metric == "signal:samenwerking.extern") & (shares.wave == "intake")]
+    start = start.set_index("basis").loc["deelnemers"]
     assert start.estimate == 0 and start.ci_high > 0, "an all-zero group still gets an honest interval"
-    by_unit, suppressed = prevalence(ind, "unit", min_group_size=5, n_boot=200)
+    by_period, _ = shares_over_time(texts, "period", None, min_group_size=5, n_boot=200)
+    assert set(by_period["period"]) == {"2026-Q1", "2026-Q4"} and set(by_period["wave"]) == {""}
+    q4 = by_period[(by_period.metric == "signal:samenwerking.extern") & (by_period.period == "2026-Q4")]
+    assert dict(zip(q4.basis, q4.estimate, strict=True)) == {
+        "deelnemers": round(8 / 12, 4),
+        "teksten": round(8 / 18, 4),
+    }
+    by_unit, suppressed = shares_over_time(texts, "wave", "unit", min_group_size=5, n_boot=200)
     assert set(by_unit["group"]) == {"unit=A"}
     assert suppressed == ["unit=B (3 deelnemers)"]
 

@@ -21,7 +21,8 @@ from sib_nlp.io.store import Store, StoreLocked
 
 HOLD = (
     "import sys, time\nfrom sib_nlp.io.lock import run_lock\n"
-    "with run_lock(sys.argv[1], 0):\n    print('held', flush=True)\n    time.sleep(float(sys.argv[2]))\nprint('released', flush=True)\n"
+    "with run_lock(sys.argv[1], 0):\n    print('held', flush=True)\n    time.sleep(float(sys.argv[2]))\n"
+    "print('released', flush=True)\n"
 )
 
 

@@ -24,8 +24,11 @@ def test_all_outputs_exist_with_content(demo_run):
     assert len(docs) >= 240 and docs["participant_id"].nunique() >= 60
     themes = pd.read_csv(out / "themes.csv")
     assert len(themes) >= 3 and {"label", "size", "top_terms", "codebook_theme"} <= set(themes.columns)
-    change = pd.read_csv(out / "change.csv")
-    assert list(change.columns) == ["metric", "group", "wave", "estimate", "ci_low", "ci_high", "n"]
+    change = pd.read_csv(out / "change.csv", keep_default_na=False)
+    assert list(change.columns) == ["metric", "group", "basis", "wave", "period", "estimate", "ci_low", "ci_high", "n"]
+    assert set(change["basis"]) == {"deelnemers", "teksten"}
+    assert {"2026-Q1", "2026-Q4"} <= set(change["period"]) and {"intake", "eind"} <= set(change["wave"])
+    assert (change["wave"].eq("") ^ change["period"].eq("")).all()  # each row is per wave or per period
     quarantine = pd.read_csv(out / "quarantine.csv")
     assert quarantine["reason"].str.contains("niet in het Nederlands").any()
     assert quarantine["reason"].str.contains("lege tekst").any()
@@ -44,17 +47,26 @@ def test_rerun_adds_no_rows(demo_run):
         finally:
             con.close()
 
+    def rerun():
+        return periodic_report(
+            inputs=[str(ROOT / "data" / "sample")],
+            period="2026-Q4",
+            out_dir=str(demo_run["out"]),
+            store=str(demo_run["store"]),
+            config=str(demo_run["config"]),
+        )
+
     before = counts()
-    result = periodic_report(
-        inputs=[str(ROOT / "data" / "sample")],
-        period="2026-Q4",
-        out_dir=str(demo_run["out"]),
-        store=str(demo_run["store"]),
-        config=str(demo_run["config"]),
-    )
+    report = demo_run["out"] / "report.html"
+    written = report.stat().st_mtime_ns
+    result = rerun()
     assert result["ingest"]["accepted"] == 0
     assert result["analyse"]["analysis"]["analysed"] == 0
     assert counts() == before
+    assert report.stat().st_mtime_ns == written, "an unchanged period is not recomputed (cached report)"
+    report.unlink()
+    rerun()
+    assert report.is_file(), "a missing output is written again although the inputs did not change"
 
 
 def test_no_planted_personal_data_in_any_output(demo_run):

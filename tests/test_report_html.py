@@ -98,3 +98,67 @@ def test_self_contained():
     html = render_report(_data())
     assert "http://" not in html.replace("http://www.w3.org/2000/svg", "").replace("http://x", "")
     assert "<link" not in html and "<script" not in html
+
+
+def _change_csv(values):
+    """A previous report's change.csv: participant and text rows per wave, and period rows."""
+    rows = []
+    for metric, by_wave in values.items():
+        for w, e in by_wave.items():
+            for basis in ("deelnemers", "teksten"):
+                rows.append(
+                    {
+                        "metric": metric,
+                        "group": "alle deelnemers",
+                        "basis": basis,
+                        "wave": w,
+                        "period": "",
+                        "estimate": e if basis == "deelnemers" else e / 2,
+                        "ci_low": 0,
+                        "ci_high": 1,
+                        "n": 20,
+                    }
+                )
+        rows.append(
+            {
+                "metric": metric,
+                "group": "alle deelnemers",
+                "basis": "teksten",
+                "wave": "",
+                "period": "2026-Q3",
+                "estimate": 0.99,
+                "ci_low": 0,
+                "ci_high": 1,
+                "n": 20,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def test_comparison_with_the_previous_report_uses_the_last_wave():
+    # previous: extern was 0.2 at the end (0.65 midway: alphabetically 'midden' sorts last, must not be used);
+    # depth fell; inzicht is new now
+    previous = _change_csv(
+        {
+            "signal:samenwerking.extern": {"intake": 0.1, "midden": 0.65, "eind": 0.2},
+            "depth": {"intake": 1.0, "eind": 0.9},
+        }
+    )
+    current = pd.DataFrame(
+        [
+            {"metric": m, "group": "alle deelnemers", "wave": "eind", "estimate": e, "ci_low": 0, "ci_high": 1, "n": 20}
+            for m, e in (("signal:samenwerking.extern", 0.5), ("depth", 0.5), ("signal:reflectie.inzicht", 0.3))
+        ]
+    )
+    html = render_report(_data(previous=previous, prevalence=current))
+    part = html.split("Vergeleken met het vorige rapport", 1)[1].split("</ul>", 1)[0]
+    assert "Gestegen" in part and "Samenwerking met buiten" in part.split("Gedaald")[0]
+    assert "Gedaald" in part and "Nieuw" in part
+
+
+def test_shares_per_period_are_shown_in_texts():
+    over = _change_csv({"signal:samenwerking.extern": {"intake": 0.1}})
+    over = pd.concat([over, over.assign(period="2026-Q4", estimate=0.4)], ignore_index=True)
+    html = render_report(_data(over_time=over))
+    assert "Per periode" in html and "Aandeel teksten per kwartaal" in html
+    assert "2026-Q3" in html and "2026-Q4" in html

@@ -5,14 +5,17 @@ Everything here is a pure function on DataFrames:
 - :func:`participant_indicators`: one row per participant and wave with 0/1
   indicators (has the participant a sentence with this signal/theme in that
   wave's reflections?) and the reflection depth;
-- :func:`prevalence`: share of participants per wave (and group) with a
-  bootstrap 95% interval (participants resampled), suppressed for groups with
-  fewer than ``min_group_size`` participants;
 - :func:`paired_change`: intake versus end for the same participants: McNemar's
   exact test for indicators, Wilcoxon's signed-rank test for depth, with effect
   sizes (difference in proportions; matched-pairs rank-biserial correlation);
 - :func:`change_stories`: participants whose reflections moved most, with a
-  before/after quote each (candidates for Most Significant Change, not conclusions).
+  before/after quote each (candidates for Most Significant Change, not conclusions);
+- :func:`text_indicators` and :func:`shares_over_time`: the same indicators per
+  text, and shares per wave or reporting period counted in participants (bootstrap
+  95% interval, participants resampled) *and* in texts (normalised by the number
+  of texts, with a cluster bootstrap over participants, since one person's texts
+  are not independent); groups with fewer than ``min_group_size`` participants
+  are suppressed.
 """
 
 from __future__ import annotations
@@ -79,6 +82,126 @@ def participant_indicators(
     return base.sort_values(["participant_id", "wave_order"]).reset_index(drop=True)
 
 
+def text_indicators(
+    documents: pd.DataFrame,
+    signals: pd.DataFrame,
+    assignments: pd.DataFrame | None = None,
+    themes: pd.DataFrame | None = None,
+    labels: list[str] | None = None,
+) -> pd.DataFrame:
+    """One row per reflection text: ids, wave, period, unit, role, 0/1 per indicator, depth."""
+    refl = documents[documents["text_type"] != "evaluatie"]
+    cols = ["document_id", "participant_id", "wave", "period", "unit", "role"]
+    base = refl[[c for c in cols if c in refl]].copy().reset_index(drop=True)
+    sig = signals[signals["document_id"].isin(set(base["document_id"]))]
+    sentence_sig = sig[sig["sentence_id"].notna() & (sig["confidence"] >= MIN_CONFIDENCE)]
+    labels = labels or sorted(set(sentence_sig["label"]) - {"waardering"})
+    for label in labels:
+        hit = set(sentence_sig.loc[sentence_sig["label"] == label, "document_id"])
+        base[f"signal:{label}"] = base["document_id"].isin(hit).astype(int)
+    depth = sig[sig["label"] == "reflectie.diepte"]
+    level = pd.to_numeric(depth["aspect"], errors="coerce").groupby(depth["document_id"]).max()
+    base["depth"] = base["document_id"].map(level).astype(float)
+    if assignments is not None and themes is not None and len(assignments) and len(themes):
+        a = assignments[assignments["theme_id"] >= 0].merge(themes[["theme_id", "codebook_theme"]], on="theme_id")
+        for theme, group in a.groupby("codebook_theme"):
+            base[f"theme:{theme}"] = base["document_id"].isin(set(group["document_id"])).astype(int)
+    return base
+
+
+def _time_values(frame: pd.DataFrame, time_col: str) -> list[str]:
+    present = set(frame[time_col].dropna().astype(str))
+    if time_col == "wave":
+        return [w for w in WAVES if w in present]
+    return sorted(present)
+
+
+def _cluster_ci(sums: np.ndarray, counts: np.ndarray, n_boot: int, rng: np.random.Generator) -> tuple[float, float]:
+    """95% interval of sum(sums)/sum(counts), resampling participants (clusters), not texts."""
+    if len(sums) < 2:
+        v = float(sums.sum() / counts.sum()) if counts.sum() else np.nan
+        return v, v
+    idx = rng.integers(0, len(sums), size=(n_boot, len(sums)))
+    ratios = sums[idx].sum(axis=1) / counts[idx].sum(axis=1)
+    return float(np.quantile(ratios, 0.025)), float(np.quantile(ratios, 0.975))
+
+
+OVER_TIME_COLUMNS = ["metric", "group", "basis", "wave", "period", "estimate", "ci_low", "ci_high", "n"]
+
+
+def shares_over_time(
+    texts: pd.DataFrame,
+    time_col: str,
+    group_by: str | None = None,
+    min_group_size: int = 5,
+    n_boot: int = 1000,
+    random_state: int = 42,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Shares per wave or period, counted in participants and in texts, with 95% intervals.
+
+    ``basis = deelnemers``: share of participants with at least one text showing the
+    indicator in that wave/period (depth: mean of each participant's highest level).
+    ``basis = teksten``: share of texts showing it, i.e. normalised by the number of
+    texts (depth: mean level per text). Groups or time slices with fewer than
+    ``min_group_size`` participants are suppressed and listed.
+    """
+    rng = np.random.default_rng(random_state)
+    metrics = indicator_columns(texts) + ["depth"]
+    rows: list[dict] = []
+    suppressed: list[str] = []
+    data = texts[texts[time_col].notna()]
+    groups = [("alle deelnemers", data)] if group_by is None else list(data.groupby(group_by))
+    for group, frame in groups:
+        label = str(group) if group_by is None else f"{group_by}={group}"
+        if frame["participant_id"].nunique() < min_group_size:
+            suppressed.append(f"{label} ({frame['participant_id'].nunique()} deelnemers)")
+            continue
+        for when in _time_values(frame, time_col):
+            tf = frame[frame[time_col].astype(str) == when]
+            n_people = tf["participant_id"].nunique()
+            if n_people < min_group_size:
+                suppressed.append(f"{label}, {when} ({n_people} deelnemers)")
+                continue
+            per_person = tf.groupby("participant_id")
+            for m in metrics:
+                top = per_person[m].max().to_numpy(dtype=float)  # participant level
+                top = top[~np.isnan(top)]
+                lo, hi = bootstrap_ci(top, n_boot, rng)
+                stamp = {"wave": when if time_col == "wave" else "", "period": when if time_col != "wave" else ""}
+                if len(top):
+                    rows.append(
+                        {
+                            "metric": m,
+                            "group": label,
+                            "basis": "deelnemers",
+                            **stamp,
+                            "estimate": round(float(top.mean()), 4),
+                            "ci_low": round(lo, 4),
+                            "ci_high": round(hi, 4),
+                            "n": int(len(top)),
+                        }
+                    )
+                sums = per_person[m].sum(min_count=1).to_numpy(dtype=float)
+                counts = per_person[m].count().to_numpy(dtype=float)
+                keep = counts > 0
+                sums, counts = sums[keep], counts[keep]
+                if counts.sum():
+                    lo, hi = _cluster_ci(sums, counts, n_boot, rng)
+                    rows.append(
+                        {
+                            "metric": m,
+                            "group": label,
+                            "basis": "teksten",
+                            **stamp,
+                            "estimate": round(float(sums.sum() / counts.sum()), 4),
+                            "ci_low": round(lo, 4),
+                            "ci_high": round(hi, 4),
+                            "n": int(counts.sum()),
+                        }
+                    )
+    return pd.DataFrame(rows, columns=OVER_TIME_COLUMNS), suppressed
+
+
 def indicator_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if c.startswith(("signal:", "theme:"))]
 
@@ -104,51 +227,6 @@ def _wilson(values: np.ndarray) -> tuple[float, float]:
     centre = (p + z * z / (2 * n)) / denom
     half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
     return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def prevalence(
-    indicators: pd.DataFrame,
-    group_by: str | None = None,
-    min_group_size: int = 5,
-    n_boot: int = 1000,
-    random_state: int = 42,
-) -> tuple[pd.DataFrame, list[str]]:
-    """change.csv rows (metric, group, wave, estimate, ci_low, ci_high, n) and suppressed groups."""
-    rng = np.random.default_rng(random_state)
-    metrics = indicator_columns(indicators) + ["depth"]
-    rows = []
-    suppressed: list[str] = []
-    groups = [("alle deelnemers", indicators)] if group_by is None else list(indicators.groupby(group_by))
-    for group, frame in groups:
-        n_participants = frame["participant_id"].nunique()
-        label = str(group) if group_by is None else f"{group_by}={group}"
-        if n_participants < min_group_size:
-            suppressed.append(f"{label} ({n_participants} deelnemers)")
-            continue
-        for wave in WAVES:
-            wf = frame[frame["wave"] == wave]
-            if wf.empty:
-                continue
-            n_wave = wf["participant_id"].nunique()
-            if n_wave < min_group_size:
-                suppressed.append(f"{label}, {wave} ({n_wave} deelnemers)")
-                continue
-            for m in metrics:
-                vals = wf[m].to_numpy(dtype=float)
-                lo, hi = bootstrap_ci(vals, n_boot, rng)
-                rows.append(
-                    {
-                        "metric": m,
-                        "group": label,
-                        "wave": wave,
-                        "estimate": round(float(np.nanmean(vals)) if np.any(~np.isnan(vals)) else np.nan, 4),
-                        "ci_low": round(lo, 4),
-                        "ci_high": round(hi, 4),
-                        "n": int(np.sum(~np.isnan(vals))),
-                    }
-                )
-    cols = ["metric", "group", "wave", "estimate", "ci_low", "ci_high", "n"]
-    return pd.DataFrame(rows, columns=cols), suppressed
 
 
 @dataclass

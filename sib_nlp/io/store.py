@@ -8,6 +8,7 @@ process per file; a second one gets :class:`StoreLocked` with a clear message.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import uuid
 from collections.abc import Iterable, Iterator
@@ -177,6 +178,23 @@ class Store:
                 "UPDATE runs SET status = 'interrupted' WHERE status = 'running' RETURNING run_id"
             ).fetchall()
         return len(rows)
+
+    def fingerprint(self) -> str:
+        """A digest of everything a report is made from: documents and how they were analysed,
+        quarantine, the theme model in use and the pipeline. Equal digests mean an equal report."""
+        parts = [
+            self.scalar(
+                "SELECT md5(coalesce(string_agg(document_id || ':' || coalesce(analysed_with, '-'), ',' "
+                "ORDER BY document_id), '')) FROM documents"
+            ),
+            self.scalar("SELECT md5(coalesce(string_agg(record_key, ',' ORDER BY record_key), '')) FROM quarantine"),
+            self.scalar("SELECT value FROM meta WHERE key = 'pipeline'") or "",
+        ]
+        themes = json.loads(self.scalar("SELECT value FROM meta WHERE key = 'themes'") or "{}")
+        for volatile in ("cache_hits", "cache_misses"):  # how the run went, not what it found
+            themes.pop(volatile, None)
+        parts.append(json.dumps(themes, sort_keys=True, default=str))
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:24]
 
     def runs(self) -> pd.DataFrame:
         return self.con.execute("SELECT * FROM runs ORDER BY started_at").df()

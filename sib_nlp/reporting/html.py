@@ -46,7 +46,7 @@ class ReportData:
     counts: dict[str, Any]
     pipeline: dict[str, Any]
     labels: dict[str, str]  # label id -> Dutch name
-    prevalence: pd.DataFrame  # change.csv rows, all groups
+    prevalence: pd.DataFrame  # share of participants per wave (the deelnemers/wave rows of change.csv)
     paired: pd.DataFrame
     suppressed: list[str]
     themes: pd.DataFrame
@@ -60,6 +60,7 @@ class ReportData:
     quarantine_reasons: pd.DataFrame  # reason, n
     signal_quality: dict[str, Any] = field(default_factory=dict)
     previous: pd.DataFrame | None = None  # previous period's change.csv
+    over_time: pd.DataFrame | None = None  # change.csv: per wave and period, in participants and in texts
     min_group_size: int = 5
     versions: dict[str, str] = field(default_factory=dict)
 
@@ -338,6 +339,7 @@ def render_report(data: ReportData) -> str:
                 )
             body += "</div>"
             body += _paired_table(data, ["growth_score", "signal:samenwerking.extern"], groups=groups)
+    body += _periods(data)
     if data.suppressed:
         body += "<p class='meta'>Niet getoond (te klein): " + escape("; ".join(data.suppressed)) + ".</p>"
     sections.append(_section("per-groep", "Per groep", body))
@@ -465,11 +467,63 @@ def _paired_table(data: ReportData, metrics: list[str], groups: list[str] | None
     )
 
 
+PERIOD_METRICS = ("signal:samenwerking.extern", "signal:motivatie.intrinsiek", "signal:reflectie.inzicht")
+
+
+def _periods(data: ReportData) -> str:
+    """Shares per reporting period (quarter in which a text was written), in texts and in participants."""
+    ot = data.over_time
+    if ot is None or ot.empty:
+        return ""
+    rows = ot[(ot["group"] == "alle deelnemers") & (ot["period"].fillna("") != "")]
+    if rows.empty:
+        return ""
+    periods = sorted(rows["period"].unique())
+    series = []
+    for m in PERIOD_METRICS:
+        r = rows[(rows["metric"] == m) & (rows["basis"] == "teksten")]
+        if len(r):
+            points = {x.period: (x.estimate, x.ci_low, x.ci_high) for x in r.itertuples()}
+            series.append({"name": _metric_name(m, data.labels), "points": points})
+    body = (
+        "<h3>Per periode</h3><p>Hier tellen we <em>teksten</em> in plaats van deelnemers: het aandeel van de "
+        "reflecties die in een kwartaal zijn geschreven waarin het signaal voorkomt. Zo telt een kwartaal met veel "
+        "teksten niet zwaarder mee. De banden zijn 95%-intervallen waarin we per deelnemer trekken, omdat teksten "
+        "van dezelfde persoon op elkaar lijken.</p>"
+    )
+    if series and len(periods) > 1:
+        body += trend_chart(series, periods, "Aandeel teksten per kwartaal")
+    table = rows[rows["metric"].isin(PERIOD_METRICS)].copy()
+    table["naam"] = [_metric_name(m, data.labels) for m in table["metric"]]
+    table["basis"] = table["basis"].map({"teksten": "teksten", "deelnemers": "deelnemers"})
+    body += _table(
+        table.sort_values(["metric", "period", "basis"]),
+        {
+            "naam": "Maat",
+            "period": "Periode",
+            "basis": "Geteld in",
+            "estimate": "Aandeel",
+            "ci_low": "95% laag",
+            "ci_high": "95% hoog",
+            "n": "n",
+        },
+        numeric={"estimate", "ci_low", "ci_high", "n"},
+    )
+    return body
+
+
+def _last_per_metric(frame: pd.DataFrame) -> pd.Series:
+    """Each metric's estimate at its latest wave (waves in programme order, not alphabetical)."""
+    rows = frame[frame["group"] == "alle deelnemers"]
+    if "basis" in rows:  # change.csv since it also holds periods and text shares
+        rows = rows[(rows["basis"] == "deelnemers") & rows["wave"].fillna("").ne("")]
+    rows = rows.assign(_order=rows["wave"].map({w: i for i, w in enumerate(WAVES)}))
+    return rows.sort_values("_order").groupby("metric").tail(1).set_index("metric")["estimate"]
+
+
 def _comparison(data: ReportData) -> str:
-    cur = data.prevalence[(data.prevalence["group"] == "alle deelnemers")]
-    old = data.previous[(data.previous["group"] == "alle deelnemers")]
-    last_cur = cur.sort_values("wave").groupby("metric").tail(1).set_index("metric")["estimate"]
-    last_old = old.sort_values("wave").groupby("metric").tail(1).set_index("metric")["estimate"]
+    last_cur = _last_per_metric(data.prevalence)
+    last_old = _last_per_metric(data.previous)
     rose, fell, new = [], [], []
     for m, v in last_cur.items():
         if m not in last_old:

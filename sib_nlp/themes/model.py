@@ -257,8 +257,15 @@ class ThemeModel:
         topics, _ = self.topic_model_.fit_transform(docs, self.embeddings_)
         topics = np.asarray(topics)
         self.outliers_before_ = float(np.mean(topics == OUTLIER))
+        self.topics_ = self._reduce_outliers(docs, topics)
+        self.probabilities_ = self._assignment_strength(self.embeddings_, self.topics_)
+        self._name_topics()
+
+    def _reduce_outliers(self, docs: list[str], topics: np.ndarray) -> np.ndarray:
+        """Give outlier units the nearest theme when it is similar enough (the same on fit and apply)."""
+        cfg = self.config
         if cfg.reduce_outliers and (topics == OUTLIER).any() and len(set(topics) - {OUTLIER}) > 0:
-            topics = np.asarray(
+            return np.asarray(
                 self.topic_model_.reduce_outliers(
                     docs,
                     list(topics),
@@ -267,9 +274,7 @@ class ThemeModel:
                     threshold=cfg.outlier_threshold,
                 )
             )
-        self.topics_ = topics
-        self.probabilities_ = self._assignment_strength(self.embeddings_, topics)
-        self._name_topics()
+        return topics
 
     @staticmethod
     def _terms_docs(units: pd.DataFrame) -> list[str]:
@@ -440,12 +445,17 @@ class ThemeModel:
             self._fit_zero_shot()
             self.outliers_before_ = float(np.mean(self.topics_ == OUTLIER)) if len(self.topics_) else 0.0
             return self
-        topics, probs = self.topic_model_.transform(self._terms_docs(units), self.embeddings_)
-        self.topics_ = np.asarray(topics)
-        self.outliers_before_ = float(np.mean(self.topics_ == OUTLIER))
-        self.probabilities_ = np.asarray(probs if probs is not None else np.zeros(len(units)), dtype=float)
-        if self.probabilities_.ndim > 1:
-            self.probabilities_ = self.probabilities_.max(axis=1)
+        if not len(units):
+            self.topics_ = np.zeros(0, dtype=int)
+            self.outliers_before_ = 0.0
+            self.probabilities_ = np.zeros(0)
+            return self
+        docs = self._terms_docs(units)
+        topics, _ = self.topic_model_.transform(docs, self.embeddings_)
+        topics = np.asarray(topics)
+        self.outliers_before_ = float(np.mean(topics == OUTLIER))
+        self.topics_ = self._reduce_outliers(docs, topics)
+        self.probabilities_ = self._assignment_strength(self.embeddings_, self.topics_)
         return self
 
 
