@@ -339,6 +339,57 @@ HOLD_FRAMES = [
 ]
 
 
+# The fresh part: a fifth set, written after the holdout's misses were used to add a first-name
+# list (session 2), before anything was evaluated on it; evaluated once.
+FRESH_FIRST = [
+    "Soufiane",
+    "Marloes",
+    "Dewi",
+    "Bram",
+    "Hatice",
+    "Koen",
+    "Ingrid",
+    "Youssef",
+    "Esmee",
+    "Gerrit",
+    "Anouk",
+    "Rachid",
+    "Tamara",
+    "Joost",
+    "Meryem",
+    "Sven",
+]
+FRESH_LAST = [
+    "Bouzid",
+    "van der Heijden",
+    "Kuipers",
+    "Yılmaz",
+    "de Graaf",
+    "Hendriksen",
+    "van Leeuwen",
+    "Schouten",
+    "el Amrani",
+    "Brouwer-Tan",
+    "Mulder",
+    "op den Kamp",
+]
+FRESH_WORDLIKE = ["Beek", "Dekker", "Haan", "Kok", "Bosch", "Zomer", "Sterk", "de Ruiter"]
+FRESH_FRAMES = [
+    "Tijdens de werksessie met {O} bracht {P} de ervaringen van huurders in.",
+    "Ik heb {F} gevraagd mee te lezen; {W} vulde later de cijfers aan.",
+    "Je kunt mij bereiken op {E} of via {T}; vraag anders {I}.",
+    "Onze {R} {P} gaf me de ruimte om het anders aan te pakken.",
+    "De bijeenkomst was op {A}, {Z} {L}, en {F} had koffie geregeld.",
+    "Op het formulier stond per ongeluk het BSN {B} van een bewoner.",
+    "De onkostenvergoeding is overgemaakt naar {N} ten name van {I}.",
+    "Het interview met {F} staat op {U}.",
+    "Na afloop in {L} belde {W} om te zeggen dat {O} mee wil doen.",
+    "Samen met {P} en {F} heb ik de eerste versie getest bij {O}.",
+    "Volgens {W} moeten we de gemeente eerder betrekken.",
+    "Gisteren sprak ik {F} over wat {R} {W} van het plan vond.",
+]
+
+
 def bsn(rng: random.Random) -> str:
     while True:
         d = [rng.randint(0, 9) for _ in range(8)]
@@ -419,13 +470,14 @@ def fill(frame: str, rng: random.Random, names: tuple[list[str], list[str], list
 
 
 def build(n_texts: int = 160, part: str = "dev") -> list[dict]:
-    rng = random.Random(SEED + {"dev": 0, "test": 1, "final": 2, "holdout": 3}[part])
-    frames = {"dev": FRAMES, "test": TEST_FRAMES, "final": FINAL_FRAMES, "holdout": HOLD_FRAMES}[part]
+    rng = random.Random(SEED + {"dev": 0, "test": 1, "final": 2, "holdout": 3, "fresh": 4}[part])
+    frames = {"dev": FRAMES, "test": TEST_FRAMES, "final": FINAL_FRAMES, "holdout": HOLD_FRAMES, "fresh": FRESH_FRAMES}[part]
     names = {
         "dev": None,
         "test": (TEST_FIRST, TEST_LAST, TEST_WORDLIKE),
         "final": (FINAL_FIRST, FINAL_LAST, FINAL_WORDLIKE),
         "holdout": (HOLD_FIRST, HOLD_LAST, HOLD_WORDLIKE),
+        "fresh": (FRESH_FIRST, FRESH_LAST, FRESH_WORDLIKE),
     }[part]
     records = []
     for i in range(n_texts):
@@ -449,6 +501,7 @@ def main() -> None:
         ("test", "pii_gold_test.jsonl", 120),
         ("final", "pii_gold_final.jsonl", 100),
         ("holdout", "pii_gold_holdout.jsonl", 100),
+        ("fresh", "pii_gold_fresh.jsonl", 100),
     )
     for part, name, n in parts:
         records = build(n, part)
