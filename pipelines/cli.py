@@ -264,7 +264,7 @@ def evaluate_dutch(
 @app.command("evaluate-pii")
 def evaluate_pii_cmd(
     gold: Annotated[
-        list[Path] | None, typer.Option(help="Gold JSONL file(s) (default: the four parts in data/gold).")
+        list[Path] | None, typer.Option(help="Gold JSONL file(s) (default: the five parts in data/gold).")
     ] = None,
     out: Annotated[Path, typer.Option(help="Where to write the JSON results.")] = Path("docs/privacy-eval.json"),
 ) -> None:
@@ -273,7 +273,13 @@ def evaluate_pii_cmd(
 
     files = gold or [
         DEFAULT_GOLD.with_name(n)
-        for n in ("pii_gold.jsonl", "pii_gold_test.jsonl", "pii_gold_final.jsonl", "pii_gold_holdout.jsonl")
+        for n in (
+            "pii_gold.jsonl",
+            "pii_gold_test.jsonl",
+            "pii_gold_final.jsonl",
+            "pii_gold_holdout.jsonl",
+            "pii_gold_fresh.jsonl",
+        )
     ]
     results = {f.name: evaluate_pii(f) for f in files}
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -252,8 +252,10 @@ def _partners(inputs: ReportInputs) -> pd.DataFrame:
         if not n:
             continue
         sw = sig[sig["wave"] == wave]
+        kinds = [set(str(x).split(",")) for x in sw["partner"]]
         for pid in cb.partners:
-            who = sw[sw["partner"].str.split(",").apply(lambda xs, p=pid: p in xs)]["participant_id"].nunique()
+            mask = [pid in k for k in kinds]  # a plain list: also right when no sentence names a partner
+            who = sw.loc[mask, "participant_id"].nunique() if kinds else 0
             rows.append({"partner": pid, "partner_name": names.get(pid, pid), "wave": wave, "share": who / n, "n": n})
     return pd.DataFrame(rows, columns=["partner", "partner_name", "wave", "share", "n"])
 

@@ -13,14 +13,14 @@ from sib_nlp.privacy.evaluate import evaluate_pii
 GOLD = Path(__file__).resolve().parent.parent / "data" / "gold"
 
 
-def test_quality_on_the_holdout_part_nobody_tuned_on():
-    """Guards the measured level (docs/privacy.md). Name recall here is 0.894, below the 0.92 target:
-    first names missing from deduce's lists ("Ilias") and surnames that are words ("Hoogland")."""
-    r = evaluate_pii(GOLD / "pii_gold_holdout.jsonl")
+def test_quality_on_the_fresh_part_nobody_tuned_on():
+    """The targets of issue 4 on the part written last (docs/privacy.md): name recall 0.922 there;
+    what it misses are lone surnames that are also words ("Sterk", "Bosch", "de Ruiter")."""
+    r = evaluate_pii(GOLD / "pii_gold_fresh.jsonl")
     assert r["texts"] >= 100
     for kind in ("email", "telefoon", "bsn", "iban", "postcode", "adres", "url"):
         assert r["per_kind"][kind]["recall_any"] >= 0.99, kind
-    assert r["per_kind"]["persoon"]["recall_any"] >= 0.88
+    assert r["per_kind"]["persoon"]["recall_any"] >= 0.92
     assert r["name_precision"] >= 0.85
     assert r["hard_negatives_kept"] >= 0.85
 
@@ -30,10 +30,18 @@ def test_tuned_parts_keep_their_level():
         r = evaluate_pii(GOLD / name)
         assert r["per_kind"]["persoon"]["recall_any"] >= 0.99, name
         assert r["name_precision"] >= 0.9, name
+    holdout = evaluate_pii(GOLD / "pii_gold_holdout.jsonl")  # tuned on since session 2 (first names)
+    assert holdout["per_kind"]["persoon"]["recall_any"] >= 0.95
 
 
 def test_gold_sets_are_well_formed():
-    for name in ("pii_gold.jsonl", "pii_gold_test.jsonl", "pii_gold_final.jsonl", "pii_gold_holdout.jsonl"):
+    for name in (
+        "pii_gold.jsonl",
+        "pii_gold_test.jsonl",
+        "pii_gold_final.jsonl",
+        "pii_gold_holdout.jsonl",
+        "pii_gold_fresh.jsonl",
+    ):
         records = [json.loads(x) for x in (GOLD / name).read_text(encoding="utf-8").splitlines()]
         kinds = {s["kind"] for r in records for s in r["spans"]}
         assert kinds == {"persoon", "email", "telefoon", "bsn", "iban", "postcode", "adres", "url"}
@@ -49,7 +57,7 @@ def test_no_gold_pii_leaks_through_sib_nlp_run(tmp_path, prefect_harness, caplog
 
     from pipelines.flows import periodic_report
 
-    records = [json.loads(x) for x in (GOLD / "pii_gold_holdout.jsonl").read_text(encoding="utf-8").splitlines()]
+    records = [json.loads(x) for x in (GOLD / "pii_gold_fresh.jsonl").read_text(encoding="utf-8").splitlines()]
     waves = ["intake", "midden", "eind"]
     inp = tmp_path / "in.jsonl"
     with open(inp, "w", encoding="utf-8") as fh:
@@ -68,7 +76,7 @@ def test_no_gold_pii_leaks_through_sib_nlp_run(tmp_path, prefect_harness, caplog
         periodic_report(inputs=[str(inp)], period="2027-Q1", out_dir=str(out), config=str(config))
     structured = {s["text"] for r in records for s in r["spans"] if s["kind"] != "persoon"}
     names = {s["text"] for r in records for s in r["spans"] if s["kind"] == "persoon"}
-    missed = {m["text"] for m in evaluate_pii(GOLD / "pii_gold_holdout.jsonl")["misses"]}
+    missed = {m["text"] for m in evaluate_pii(GOLD / "pii_gold_fresh.jsonl")["misses"]}
     haystacks = {
         p.name: p.read_text(encoding="utf-8", errors="replace")
         for p in out.iterdir()

@@ -19,10 +19,15 @@ full name appeared.
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import resources
+
+log = logging.getLogger(__name__)
 
 KINDS = ("persoon", "email", "telefoon", "bsn", "iban", "postcode", "adres", "url")
 PLACEHOLDER = {
@@ -389,6 +394,69 @@ def context_name_spans(text: str, known: list[Span]) -> list[Span]:
     return out
 
 
+@functools.cache
+def extra_first_names() -> frozenset[str]:
+    """First names from many countries that deduce's Dutch lists lack ("Ilias", "Yusuf", "Priya").
+
+    Read from the name dictionary by Jörg Michael shipped in the ``gender-guesser`` wheel
+    (``data/nam_dict.txt``, GNU Free Documentation License; only the data file is read, unmodified).
+    Names that are also Dutch words (in spaCy's Dutch lemma table or deduce's common words),
+    places, or programme words are left out, so "Roos" or "Mark" at the start of a sentence
+    are not redacted by this list. Empty when the package is not installed.
+    """
+    try:
+        data = resources.files("gender_guesser") / "data" / "nam_dict.txt"
+        lines = data.read_text(encoding="iso-8859-1").splitlines()
+    except (ModuleNotFoundError, FileNotFoundError):
+        log.warning("gender-guesser not installed: no extra first-name list for pseudonymisation")
+        return frozenset()
+    dutch_words = _dutch_word_forms()
+    lookups = _deduce().lookup_structs
+    names = set()
+    for line in lines:
+        if line.startswith("#") or len(line) < 30:
+            continue
+        name = line[3:29].strip()
+        if "+" in name or len(name) < 3 or not re.fullmatch(r"[A-ZÀ-Þ][a-zß-ÿ'-]+", name):
+            continue
+        low = name.lower()
+        if low in dutch_words or low in _NOT_NAMES or low in _ORG_WORDS or low in _ROLE_WORDS:
+            continue
+        if lookups["common_word"].__contains__(low) or lookups["placename"].__contains__([name]):
+            continue
+        names.add(name)
+    return frozenset(names)
+
+
+def _dutch_word_forms() -> set[str]:
+    """Every Dutch word form and lemma in spacy-lookups-data's lemma table (lower case)."""
+    import gzip
+    import json
+
+    try:
+        table = resources.files("spacy_lookups_data") / "data" / "nl_lemma_lookup.json.gz"
+        lookup = json.loads(gzip.decompress(table.read_bytes()))
+    except (ModuleNotFoundError, FileNotFoundError):
+        return set()
+    return {w.lower() for w in lookup} | {w.lower() for w in lookup.values()}
+
+
+def first_name_spans(text: str, known: list[Span]) -> list[Span]:
+    """Capitalised words from :func:`extra_first_names` not covered yet and not after an article."""
+    names = extra_first_names()
+    taken = [(k.start, k.end) for k in known]
+    out = []
+    for m in re.finditer(r"(?<![\w.@/-])[A-ZÀ-Þ][a-zß-ÿ'-]+\b", text):
+        start, end = m.span()
+        if m.group() not in names or any(a < end and start < b for a, b in taken):
+            continue
+        prev = re.findall(r"(\w+)\W*$", text[:start])
+        if prev and prev[0].lower() in _ARTICLES:
+            continue  # "de Ilias-school" is not a person
+        out.append(Span(start, end, "persoon", m.group()))
+    return out
+
+
 def extend_with_surnames(text: str, spans: list[Span]) -> list[Span]:
     """ "Karim [Rood]": a name span followed directly by a capitalised word (not an organisation,
     place or programme word) takes that word in as the surname."""
@@ -439,6 +507,7 @@ def pseudonymise(text: str, use_names: bool = True) -> PseudonymisedText:
     if use_names:
         spans += name_spans(text)
         spans += context_name_spans(text, spans)
+        spans += first_name_spans(text, spans)
         spans = extend_with_surnames(text, spans)
     spans = _resolve(spans)
     numbering: dict[str, dict[str, int]] = {k: {} for k in KINDS}
