@@ -306,11 +306,12 @@ def ingest_paths(
                 raise ReadError(f"{path}: unknown file type {path.suffix!r}; known: {', '.join(sorted(READERS))}")
             records = list(reader(path, settings.column_map))
         except ReadError as exc:
-            fs.status, fs.message = "error", str(exc)
+            message = str(exc) if str(path) in str(exc) else f"{path}: {exc}"
+            fs.status, fs.message = "error", message
             fs.read = fs.quarantined = 1
-            q = Quarantined(str(path), "", 0, "", str(exc), hashlib.sha256(str(exc).encode()).hexdigest()[:20])
+            q = Quarantined(str(path), "", 0, "", message, hashlib.sha256(message.encode()).hexdigest()[:20])
             store.save_file_result(run_id, str(path), "error", 0, [], [q], replace_file=False)
-            log.warning("%s", exc)
+            log.warning("%s", message)
             continue
         except OSError as exc:
             fs.status, fs.message = "error", f"{path}: cannot read file ({exc.strerror})"

@@ -98,3 +98,16 @@ def test_user_errors_are_one_line_without_traceback(tmp_path):
         assert "Traceback" not in proc.stderr
         lines = [x for x in proc.stderr.splitlines() if x.strip()]
         assert len(lines) == 1 and lines[0].startswith("error:"), proc.stderr
+
+
+def test_unknown_column_in_the_mapping_names_file_and_column(tmp_path):
+    data = tmp_path / "export.csv"
+    data.write_text("deelnemer;tekst\nP1;Ik heb veel geleerd van de gesprekken met de gemeente.\n", encoding="utf-8")
+    config = tmp_path / "settings.toml"
+    config.write_text(
+        f'store_path = "{tmp_path / "s.duckdb"}"\n[column_map]\ntext = "Reflectie"\n', encoding="utf-8"
+    )
+    proc = _run(["--config", str(config), "ingest", str(data)])
+    assert "Traceback" not in proc.stderr
+    assert f"{data}: column mapping: column 'Reflectie' for 'text' is not in the file" in proc.stdout
+    assert "quarantined 1" in proc.stdout
