@@ -6,7 +6,7 @@ PYTHON ?= python
 .PHONY: install test test-fast lint browser demo
 
 install:
-	$(PYTHON) -m pip install -e ".[dev]"
+	$(PYTHON) -m pip install -e ".[dev,dask]"
 	bash scripts/install-browser.sh
 	sib-nlp setup
 	sib-nlp demo

@@ -63,7 +63,18 @@ def main() -> None:
     ap.add_argument("--store", default=str(ROOT / "data" / "sib_nlp.duckdb"))
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
+    ap.add_argument(
+        "--generated",
+        type=int,
+        default=0,
+        help="instead of --store: a generated corpus of this many texts (benchmarks/corpus.py), "
+        "ingested and analysed into a temporary store; results go to themes-generated.{json,md}",
+    )
     args = ap.parse_args()
+    name = "themes"
+    if args.generated:
+        args.store = str(_generated_store(args.generated))
+        name = "themes-generated"
 
     with Store(args.store, read_only=True) as store:
         docs = store.documents("WHERE language = 'nl'")
@@ -116,10 +127,32 @@ def main() -> None:
     }
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "themes.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    if args.generated:
+        result["corpus"] = f"generated: {args.generated} texts (benchmarks/corpus.py)"
+    (out / f"{name}.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
     lines = ["| measure | value |", "|---|---|"] + [f"| {k} | {v} |" for k, v in result.items()]
-    (out / "themes.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out / f"{name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
+
+
+def _generated_store(n_texts: int) -> Path:
+    import tempfile
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from corpus import generate
+
+    from sib_nlp.analyse import analyse_store
+    from sib_nlp.config import Settings
+    from sib_nlp.nlp import load_dutch
+    from sib_nlp.pipeline import ingest_step
+
+    tmp = Path(tempfile.mkdtemp(prefix="sib-themes-"))
+    paths, _ = generate(n_texts, tmp / "in")
+    settings = Settings(store_path=tmp / "store.duckdb", themes_dir=tmp / "themes")
+    ingest_step(paths, settings)
+    with Store(settings.store_path) as store:
+        analyse_store(store, load_dutch(settings), settings)
+    return settings.store_path
 
 
 if __name__ == "__main__":

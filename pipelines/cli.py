@@ -182,8 +182,28 @@ def ingest(
 @app.command()
 def analyse(
     refit_themes: Annotated[bool, typer.Option(help="Fit the theme model anew.")] = False,
+    dask: Annotated[
+        str | None,
+        typer.Option(help="Run the batches on Dask: a scheduler address (tcp://host:8786) or 'local'."),
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Workers of a local Dask cluster (with --dask local).")] = 2,
 ) -> None:
     """Parse new texts, detect signals and assign themes (only what changed since the last run)."""
+    if dask:
+        _prefect_env()
+        from pipelines.flows import analyse_on_dask
+
+        s = settings()
+        result = analyse_on_dask(
+            address=None if dask == "local" else dask,
+            n_workers=workers,
+            store=str(s.store_path),
+            config=str(STATE["config"]) if STATE["config"] else None,
+            pipeline_name=s.pipeline,
+            refit_themes=refit_themes,
+        )
+        typer.echo(json.dumps(result, indent=2, ensure_ascii=False, default=str))
+        return
     from sib_nlp.pipeline import analyse_step
 
     result = analyse_step(settings(), refit_themes=refit_themes, progress=_progress())

@@ -43,6 +43,13 @@ def analyse_task(store: str | None, config: str | None, pipeline_name: str | Non
     return pipeline.analyse_step(_settings(store, config, pipeline_name), refit_themes=refit_themes)
 
 
+@task(name="analyse-batch", retries=1)
+def analyse_batch_task(rows: list, pipeline_name: str | None, models_dir: str, key: str):  # noqa: ANN201
+    from sib_nlp.analyse import analyse_batch_on_worker
+
+    return analyse_batch_on_worker(rows, pipeline_name, models_dir, key)
+
+
 @task(name="write-report", retries=2, retry_delay_seconds=5)
 def report_task(store: str | None, config: str | None, out_dir: str, period: str, run_info: dict) -> dict:
     return pipeline.report_step(_settings(store, config), Path(out_dir), period, run_info)
@@ -88,6 +95,52 @@ def analyse(
     refit_themes: bool = False,
 ) -> dict[str, Any]:
     return analyse_task(store, config, pipeline_name, refit_themes)
+
+
+@flow(name="analyse-batches")
+def analyse_batches(
+    store: str | None = None,
+    config: str | None = None,
+    pipeline_name: str | None = None,
+    refit_themes: bool = False,
+    batch_docs: int = 256,
+    in_flight: int = 4,
+) -> dict[str, Any]:
+    """The analyse step with its per-batch work as tasks: on whatever task runner the flow has."""
+    settings = _settings(store, config, pipeline_name)
+
+    def submit(rows: list, key: str):  # noqa: ANN202
+        return analyse_batch_task.submit(rows, settings.pipeline, str(settings.models_dir), key)
+
+    return pipeline.analyse_step(
+        settings, refit_themes=refit_themes, submit=submit, batch_docs=batch_docs, in_flight=in_flight
+    )
+
+
+def analyse_on_dask(
+    address: str | None = None,
+    n_workers: int = 2,
+    store: str | None = None,
+    config: str | None = None,
+    pipeline_name: str | None = None,
+    refit_themes: bool = False,
+    batch_docs: int = 256,
+) -> dict[str, Any]:
+    """Run :func:`analyse_batches` on a Dask cluster: an existing one at ``address``
+    (``tcp://scheduler:8786``), or a local one with ``n_workers`` single-threaded worker processes.
+    Needs the ``dask`` extra (``pip install -e ".[dask]"``) and, on a remote cluster, the same
+    sib_nlp version and Dutch pipeline installed on every worker."""
+    from prefect_dask import DaskTaskRunner
+
+    if address:
+        runner = DaskTaskRunner(address=address)
+        in_flight = 8
+    else:
+        runner = DaskTaskRunner(cluster_kwargs={"n_workers": n_workers, "threads_per_worker": 1, "processes": True})
+        in_flight = 2 * n_workers
+    return analyse_batches.with_options(task_runner=runner)(
+        store, config, pipeline_name, refit_themes, batch_docs, in_flight
+    )
 
 
 @flow(name="report")

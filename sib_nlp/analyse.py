@@ -8,11 +8,13 @@ texts only parses the new ones. Each batch is written in one transaction.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -167,6 +169,68 @@ def analyse_store(
 
 
 READ_CHUNK = 2000  # documents read from the store at a time; memory stays flat as the corpus grows
+
+
+# -- the same work in independent batches (scale-out: Prefect's Dask task runner) -----------------
+Row = tuple[str, str, str | None]  # document_id, text, text_type
+
+
+@dataclass
+class BatchResult:
+    """Sentences and signals of one batch of documents, ready to be saved in one transaction."""
+
+    document_ids: list[str]
+    sentences: list[dict[str, Any]]
+    signals: list[dict[str, Any]]
+
+
+def text_batches(store: Store, key: str, size: int) -> Iterator[list[Row]]:
+    """The documents still to analyse with ``key``, ``size`` at a time, read from the store lazily."""
+    ids = store.ids_to_analyse(key)
+    for start in range(0, len(ids), size):
+        part = store.texts(ids[start : start + size])
+        yield list(zip(part["document_id"], part["text"], part["text_type"], strict=True))
+
+
+def analyse_batch(rows: list[Row], nlp: Language, settings: Settings, codebook: Codebook) -> BatchResult:
+    """Parse and score one batch; touches no store, so it can run anywhere (a Dask worker)."""
+    result = BatchResult([], [], [])
+    for doc, doc_id in _pipe_with_types(nlp, iter(rows), replace(settings, n_process=1)):
+        sents, sigs = doc_rows(doc, doc_id, codebook)
+        result.document_ids.append(doc_id)
+        result.sentences.extend(sents)
+        result.signals.extend(sigs)
+    return result
+
+
+def save_batch(store: Store, key: str, result: BatchResult) -> None:
+    store.save_analysis(
+        key,
+        result.document_ids,
+        pd.DataFrame(result.sentences, columns=SENTENCE_COLUMNS),
+        pd.DataFrame(result.signals, columns=SIGNAL_COLUMNS),
+    )
+
+
+@functools.cache
+def worker_pipeline(pipeline: str | None, models_dir: str) -> tuple[Language, Codebook]:
+    """The Dutch pipeline and codebook, loaded once per worker process."""
+    from sib_nlp.nlp import load_dutch
+
+    settings = Settings(pipeline=pipeline, models_dir=Path(models_dir))
+    return load_dutch(settings), load_codebook()
+
+
+def analyse_batch_on_worker(rows: list[Row], pipeline: str | None, models_dir: str, expected_key: str) -> BatchResult:
+    """:func:`analyse_batch` with the worker's own copy of the pipeline; refuses a different model."""
+    nlp, codebook = worker_pipeline(pipeline, models_dir)
+    key = analysis_key(nlp, codebook)
+    if key != expected_key:
+        raise RuntimeError(
+            f"worker has other models than the run (analysis key {key} != {expected_key}); "
+            "install the same sib_nlp version and models on every worker"
+        )
+    return analyse_batch(rows, nlp, Settings(pipeline=pipeline, models_dir=Path(models_dir)), codebook)
 
 
 def _stream_texts(store: Store, ids: list[str], chunk: int) -> Iterator[tuple[str, str, str | None]]:

@@ -103,17 +103,56 @@ def ingest_step(inputs: list[Path], settings: Settings, period: str | None = Non
 
 
 def analyse_step(
-    settings: Settings, refit_themes: bool = False, progress: Progress | None = None, embedder: str = "use"
+    settings: Settings,
+    refit_themes: bool = False,
+    progress: Progress | None = None,
+    embedder: str = "use",
+    submit: Callable[[list, str], Any] | None = None,
+    batch_docs: int = 256,
+    in_flight: int = 4,
 ) -> dict[str, Any]:
-    from sib_nlp.analyse import analyse_store
+    """Analyse what is new, then assign themes.
+
+    Without ``submit`` the texts stream through ``nlp.pipe`` in this process
+    (``settings.n_process`` processes). With ``submit(rows, analysis_key)`` -
+    anything returning an object with ``.result()``, such as a Prefect task's
+    ``.submit`` on a Dask task runner - batches of ``batch_docs`` documents are
+    analysed elsewhere by :func:`sib_nlp.analyse.analyse_batch_on_worker`, at most
+    ``in_flight`` at a time, and written here as they come back, one transaction each.
+    """
+    from sib_nlp.analyse import AnalyseSummary, analyse_store, analysis_key, save_batch, text_batches
     from sib_nlp.nlp import load_dutch, pipeline_info
+    from sib_nlp.signals.codebook import load_codebook as codebook
 
     nlp = load_dutch(settings)
     with exclusive(settings), Store(settings.store_path) as store:
         store.mark_interrupted_runs()
-        run_id = store.start_run("analyse", info={"pipeline": pipeline_info(nlp)})
+        run_id = store.start_run("analyse", info={"pipeline": pipeline_info(nlp), "distributed": submit is not None})
         try:
-            summary = analyse_store(store, nlp, settings, progress=progress)
+            if submit is None:
+                summary = analyse_store(store, nlp, settings, progress=progress)
+            else:
+                key = analysis_key(nlp, codebook())
+                total_nl = int(store.scalar("SELECT count(*) FROM documents WHERE language = 'nl'"))
+                done = n_sents = n_sigs = 0
+                pending: list[Any] = []
+
+                def collect(future: Any) -> None:
+                    nonlocal done, n_sents, n_sigs
+                    result = future.result()
+                    save_batch(store, key, result)
+                    done += len(result.document_ids)
+                    n_sents += len(result.sentences)
+                    n_sigs += len(result.signals)
+                    log.info("analysed %d documents (distributed)", done)
+
+                for rows in text_batches(store, key, batch_docs):
+                    pending.append(submit(rows, key))
+                    if len(pending) >= in_flight:
+                        collect(pending.pop(0))
+                for future in pending:
+                    collect(future)
+                summary = AnalyseSummary(done, total_nl - done, n_sents, n_sigs, key)
             themes_info = themes_step(store, settings, refit=refit_themes, embedder_spec=embedder)
             store.con.execute("INSERT OR REPLACE INTO meta VALUES ('pipeline', ?)", [json.dumps(pipeline_info(nlp))])
         except Exception as exc:
