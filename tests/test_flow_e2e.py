@@ -2,6 +2,7 @@
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import duckdb
@@ -114,6 +115,17 @@ def test_no_planted_personal_data_in_any_output(demo_run):
     for table in ("documents", "sentences", "signals", "quarantine", "themes"):
         texts[f"store:{table}"] = con.execute(f"SELECT * FROM {table}").df().to_csv()
     con.close()
+    # artifacts: the Prefect summary, the saved theme model, Prefect's persisted task results
+    from prefect.artifacts import Artifact
+
+    artifact = Artifact.get("sib-rapport-2026-q4")
+    assert artifact is not None
+    texts["prefect artifact"] = artifact.data
+    for root in (demo_run["base"] / "themes", Path(os.environ["PREFECT_HOME"])):
+        for f in root.rglob("*"):
+            if f.is_file() and f.stat().st_size < 50_000_000:
+                texts[str(f)] = f.read_bytes().decode("utf-8", errors="replace")
+    assert any("bertopic" in k for k in texts), "the saved theme model was scanned"
     for name, text in texts.items():
         for secret in planted:
             assert secret not in text, f"{secret!r} found in {name}"
