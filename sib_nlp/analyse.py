@@ -184,12 +184,16 @@ class BatchResult:
     signals: list[dict[str, Any]]
 
 
-def text_batches(store: Store, key: str, size: int) -> Iterator[list[Row]]:
-    """The documents still to analyse with ``key``, ``size`` at a time, read from the store lazily."""
-    ids = store.ids_to_analyse(key)
+def _batches(store: Store, ids: list[str], size: int) -> Iterator[list[Row]]:
+    """(document_id, text, text_type) of ``ids``, read from the store ``size`` documents at a time."""
     for start in range(0, len(ids), size):
         part = store.texts(ids[start : start + size])
         yield list(zip(part["document_id"], part["text"], part["text_type"], strict=True))
+
+
+def text_batches(store: Store, key: str, size: int) -> Iterator[list[Row]]:
+    """The documents still to analyse with ``key``, ``size`` at a time, read from the store lazily."""
+    return _batches(store, store.ids_to_analyse(key), size)
 
 
 def analyse_batch(rows: list[Row], nlp: Language, settings: Settings, codebook: Codebook) -> BatchResult:
@@ -233,11 +237,10 @@ def analyse_batch_on_worker(rows: list[Row], pipeline: str | None, models_dir: s
     return analyse_batch(rows, nlp, Settings(pipeline=pipeline, models_dir=Path(models_dir)), codebook)
 
 
-def _stream_texts(store: Store, ids: list[str], chunk: int) -> Iterator[tuple[str, str, str | None]]:
-    """(document_id, text, text_type) for ``ids``, read from the store ``chunk`` documents at a time."""
-    for start in range(0, len(ids), chunk):
-        part = store.texts(ids[start : start + chunk])
-        yield from zip(part["document_id"], part["text"], part["text_type"], strict=True)
+def _stream_texts(store: Store, ids: list[str], chunk: int) -> Iterator[Row]:
+    """The rows of ``ids`` one by one, read from the store ``chunk`` documents at a time."""
+    for batch in _batches(store, ids, chunk):
+        yield from batch
 
 
 def _pipe_with_types(

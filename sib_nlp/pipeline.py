@@ -122,7 +122,6 @@ def analyse_step(
     """
     from sib_nlp.analyse import AnalyseSummary, analyse_store, analysis_key, save_batch, text_batches
     from sib_nlp.nlp import load_dutch, pipeline_info
-    from sib_nlp.signals.codebook import load_codebook as codebook
 
     nlp = load_dutch(settings)
     with exclusive(settings), Store(settings.store_path) as store:
@@ -132,7 +131,7 @@ def analyse_step(
             if submit is None:
                 summary = analyse_store(store, nlp, settings, progress=progress)
             else:
-                key = analysis_key(nlp, codebook())
+                key = analysis_key(nlp, load_codebook())
                 total_nl = int(store.scalar("SELECT count(*) FROM documents WHERE language = 'nl'"))
                 done = n_sents = n_sigs = 0
                 pending: list[Any] = []
