@@ -46,37 +46,16 @@ def participant_indicators(
     themes: pd.DataFrame | None = None,
     labels: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Rows: participant_id, wave, unit, role, n_texts, one column per indicator, depth."""
-    refl = documents[(documents["text_type"] != "evaluatie") & documents["wave"].notna()]
-    base = (
-        refl.groupby(["participant_id", "wave"])
-        .agg(unit=("unit", "first"), role=("role", "first"), n_texts=("document_id", "count"))
-        .reset_index()
-    )
-    doc_key = refl[["document_id", "participant_id", "wave"]]
-    sig = signals.merge(doc_key, on="document_id")
-    sentence_sig = sig[sig["sentence_id"].notna() & (sig["confidence"] >= MIN_CONFIDENCE)]
-    labels = labels or sorted(set(sentence_sig["label"]) - {"waardering"})
-    for label in labels:
-        hits = sentence_sig[sentence_sig["label"] == label].groupby(["participant_id", "wave"]).size()
-        base[f"signal:{label}"] = [
-            int(hits.get((p, w), 0) > 0) for p, w in zip(base.participant_id, base.wave, strict=True)
-        ]
-    depth = sig[sig["label"] == "reflectie.diepte"].copy()
-    if len(depth):
-        depth["level"] = pd.to_numeric(depth["aspect"], errors="coerce")
-        d = depth.groupby(["participant_id", "wave"])["level"].max()
-        base["depth"] = [float(d.get((p, w), np.nan)) for p, w in zip(base.participant_id, base.wave, strict=True)]
-    else:
-        base["depth"] = np.nan
-    if assignments is not None and themes is not None and len(assignments) and len(themes):
-        a = assignments[assignments["theme_id"] >= 0].merge(themes[["theme_id", "codebook_theme"]], on="theme_id")
-        a = a.merge(doc_key, on="document_id")
-        for theme, group in a.groupby("codebook_theme"):
-            hits = group.groupby(["participant_id", "wave"]).size()
-            base[f"theme:{theme}"] = [
-                int(hits.get((p, w), 0) > 0) for p, w in zip(base.participant_id, base.wave, strict=True)
-            ]
+    """Rows: participant_id, wave, unit, role, n_texts, one column per indicator, depth.
+
+    Derived from :func:`text_indicators`: a participant shows an indicator in a wave when one of
+    their reflections of that wave does; depth is their highest level in that wave.
+    """
+    texts = text_indicators(documents, signals, assignments, themes, labels)
+    texts = texts[texts["wave"].notna()]
+    aggregations = {"unit": ("unit", "first"), "role": ("role", "first"), "n_texts": ("document_id", "count")}
+    aggregations |= {c: (c, "max") for c in indicator_columns(texts)} | {"depth": ("depth", "max")}
+    base = texts.groupby(["participant_id", "wave"]).agg(**aggregations).reset_index()
     base["growth_score"] = base[[f"signal:{s}" for s in GROWTH_SIGNALS if f"signal:{s}" in base]].sum(axis=1)
     base["wave_order"] = base["wave"].map(WAVE_ORDER)
     return base.sort_values(["participant_id", "wave_order"]).reset_index(drop=True)
