@@ -415,14 +415,20 @@ def build_report_data(
     return data, extra
 
 
-def previous_change(reports_dir: Path, period: str) -> pd.DataFrame | None:
-    """The change.csv of the latest earlier period under ``reports_dir``."""
+def previous_change_file(reports_dir: Path, period: str) -> Path | None:
+    """The change.csv of the latest earlier period under ``reports_dir``, if any."""
     if not reports_dir.is_dir():
         return None
     earlier = sorted(
         p for p in reports_dir.iterdir() if p.is_dir() and p.name < period and (p / "change.csv").is_file()
     )
-    return pd.read_csv(earlier[-1] / "change.csv") if earlier else None
+    return earlier[-1] / "change.csv" if earlier else None
+
+
+def previous_change(reports_dir: Path, period: str) -> pd.DataFrame | None:
+    """The change.csv of the latest earlier period under ``reports_dir``."""
+    path = previous_change_file(reports_dir, period)
+    return pd.read_csv(path) if path else None
 
 
 def outputs_complete(out_dir: Path) -> bool:
@@ -438,13 +444,8 @@ def report_fingerprint(settings: Settings, out_dir: Path, period: str) -> str:
     with exclusive(settings), Store(settings.store_path) as store:
         store_digest = store.fingerprint()
     out_dir = Path(out_dir)
-    prev_dir = out_dir.parent
-    earlier = (
-        sorted(p for p in prev_dir.iterdir() if p.is_dir() and p.name < period and (p / "change.csv").is_file())
-        if prev_dir.is_dir() and prev_dir != out_dir
-        else []
-    )
-    prev_digest = hashlib.sha256((earlier[-1] / "change.csv").read_bytes()).hexdigest() if earlier else ""
+    previous = previous_change_file(out_dir.parent, period) if out_dir.parent != out_dir else None
+    prev_digest = hashlib.sha256(previous.read_bytes()).hexdigest() if previous else ""
     raw = json.dumps(
         [store_digest, settings.as_dict(), str(out_dir.resolve()), period, prev_digest, __version__],
         sort_keys=True,

@@ -104,9 +104,7 @@ def test_unknown_column_in_the_mapping_names_file_and_column(tmp_path):
     data = tmp_path / "export.csv"
     data.write_text("deelnemer;tekst\nP1;Ik heb veel geleerd van de gesprekken met de gemeente.\n", encoding="utf-8")
     config = tmp_path / "settings.toml"
-    config.write_text(
-        f'store_path = "{tmp_path / "s.duckdb"}"\n[column_map]\ntext = "Reflectie"\n', encoding="utf-8"
-    )
+    config.write_text(f'store_path = "{tmp_path / "s.duckdb"}"\n[column_map]\ntext = "Reflectie"\n', encoding="utf-8")
     proc = _run(["--config", str(config), "ingest", str(data)])
     assert "Traceback" not in proc.stderr
     assert f"{data}: column mapping: column 'Reflectie' for 'text' is not in the file" in proc.stdout
