@@ -62,6 +62,7 @@ class Codebook:
     partners: dict[str, PartnerKind]
     appreciation_positive: tuple[tuple[str, ...], ...]
     appreciation_negative: tuple[tuple[str, ...], ...]
+    appreciation_neutral: tuple[tuple[str, ...], ...]
     aspects: dict[str, tuple[tuple[str, ...], ...]]
     depth_levels: dict[int, str]
     depth_reasoning: tuple[tuple[str, ...], ...]
@@ -124,6 +125,7 @@ def parse_codebook(data: dict[str, Any], source: str = "codebook") -> Codebook:
         partners=partners,
         appreciation_positive=_phrases(wd.get("positief")),
         appreciation_negative=_phrases(wd.get("negatief")),
+        appreciation_neutral=_phrases(wd.get("neutraal")),
         aspects={k: _phrases(v) for k, v in (wd.get("aspecten") or {}).items()},
         depth_levels={int(k): str(v) for k, v in (rd.get("niveaus") or {}).items()},
         depth_reasoning=_phrases(rd.get("redengeving")),

@@ -30,6 +30,9 @@ from spacy.tokens import Doc, Span
 from sib_nlp.signals.codebook import Codebook, Pattern
 
 DETECTOR_NAME = "sib.signal_patterns.v1"
+# A collaboration pattern weaker than this ("gesproken", "bezoek") only counts when a
+# partner of the label's kind is named in the sentence.
+PARTNER_REQUIRED_BELOW = 0.7
 
 
 @dataclass
@@ -168,6 +171,7 @@ class SignalDetector:
         self._partners_set = PhraseSet(t for _, t in self._partner_terms)
         self._positive = PhraseSet(codebook.appreciation_positive)
         self._negative = PhraseSet(codebook.appreciation_negative)
+        self._neutral = PhraseSet(codebook.appreciation_neutral)
         self._aspects = {a: PhraseSet(terms) for a, terms in codebook.aspects.items()}
 
     # -- compute ---------------------------------------------------------------------
@@ -245,6 +249,8 @@ class SignalDetector:
                             if lid != "samenwerking.intern":
                                 continue
                             weight *= 0.7
+                        elif weight < PARTNER_REQUIRED_BELOW:
+                            continue
                     elif lid == "samenwerking.intern" and external and not internal:
                         continue
                 combined *= 1 - weight
@@ -299,6 +305,8 @@ class SignalDetector:
                 score -= 1
             else:
                 score += 1
+            evidence = evidence or (s, e)
+        for n, s, e in self._neutral.matches(keys):
             evidence = evidence or (s, e)
         if evidence is None:
             return []
