@@ -314,6 +314,106 @@ def evaluate_pii_cmd(
         typer.echo(f"  name precision {r['name_precision']:.3f}; hard negatives kept {r['hard_negatives_kept']:.3f}")
 
 
+@app.command("evaluate")
+def evaluate_signals_cmd(
+    part: Annotated[str, typer.Option(help="Gold part: test (the reported numbers), dev or all.")] = "test",
+    signal_model: Annotated[
+        str | None, typer.Option(help="auto (newest trained classifier), none (patterns only) or a model folder.")
+    ] = None,
+    out: Annotated[Path | None, typer.Option(help="Also write the results as JSON here.")] = None,
+) -> None:
+    """Score the signal detectors on the gold standard: per label P/R/F1, confusions, polarity, depth, agreement."""
+    from sib_nlp.nlp import load_dutch
+    from sib_nlp.signals.evaluate import evaluate, format_report
+
+    if part not in ("test", "dev", "all"):
+        fail(f"--part must be test, dev or all, not {part!r}")
+    s = settings()
+    if signal_model is not None:
+        s = s.with_overrides(signal_model=signal_model)
+    try:
+        report = evaluate(load_dutch(s), part)
+    except (FileNotFoundError, ValueError) as exc:
+        fail(str(exc))
+    typer.echo(format_report(report))
+    if out is not None:
+        from sib_nlp.io.outputs import write_json
+
+        write_json(out, report.as_dict())
+
+
+@app.command("train-signals")
+def train_signals_cmd(
+    annotations: Annotated[
+        list[Path] | None, typer.Option("--annotations", help="Annotated file(s) to add to the gold dev part.")
+    ] = None,
+    version: Annotated[str | None, typer.Option(help="Model version (default: next minor version).")] = None,
+) -> None:
+    """Train the sentence classifier on the gold dev part (plus annotations) and score it on the test part.
+
+    Writes models/signals/sib_signals-<version>/ (model.json, meta.json with cross-validation and test scores);
+    the next analysis uses it (setting signal_model = "auto").
+    """
+    from sib_nlp.signals.annotation import AnnotationError
+    from sib_nlp.signals.gold import GoldFormatError
+    from sib_nlp.signals.train import train_signals
+
+    try:
+        folder, meta = train_signals(settings(), annotations or [], version)
+    except (AnnotationError, GoldFormatError, FileExistsError) as exc:
+        fail(str(exc))
+    ev = meta.get("evaluation", {})
+    typer.echo(f"trained: {folder}")
+    typer.echo(
+        f"  {meta['training_sentences']} training sentences; cross-validated macro F1 "
+        f"{meta['cross_validation']['by_c'][str(meta['c'])]['macro_f1']:.3f} "
+        f"(patterns alone {meta['cross_validation']['patterns_only']['macro_f1']:.3f})"
+    )
+    if ev:
+        typer.echo(f"  test part: macro F1 {ev['macro_f1']:.3f}; per label " + ", ".join(
+            f"{k.split('.')[-1]} {v:.2f}" for k, v in ev["labels"].items()
+        ))
+
+
+@app.command("export-annotations")
+def export_annotations_cmd(
+    out: Annotated[Path, typer.Argument(help="File to write: .xlsx, .csv or .jsonl.")],
+    n: Annotated[int, typer.Option(help="Number of sentences.")] = 200,
+    uncertain: Annotated[
+        bool, typer.Option(help="Active learning: the sentences the current classifier is least sure about.")
+    ] = False,
+    seed: Annotated[int, typer.Option(help="Random seed of the sample (without --uncertain).")] = 1,
+) -> None:
+    """Export analysed (pseudonymised) sentences from the store for annotation, one column per codebook label."""
+    from sib_nlp.signals.annotation import annotation_sample
+
+    try:
+        path, count = annotation_sample(settings(), out, n, uncertain=uncertain, seed=seed)
+    except (FileNotFoundError, ValueError) as exc:
+        fail(str(exc))
+    typer.echo(f"{count} sentences written to {path}")
+
+
+@app.command("agreement")
+def agreement_cmd(
+    first: Annotated[Path, typer.Argument(help="Annotated file of the first annotator.")],
+    second: Annotated[Path, typer.Argument(help="The same export, annotated by the second annotator.")],
+) -> None:
+    """Cohen's kappa per label between two annotators of the same export."""
+    from sib_nlp.signals.annotation import AnnotationError, compare_annotators
+    from sib_nlp.signals.codebook import load_codebook
+
+    try:
+        result = compare_annotators(first, second, load_codebook().sentence_labels)
+    except AnnotationError as exc:
+        fail(str(exc))
+    typer.echo(f"{result['sentences']} sentences annotated by both")
+    for lab, v in result["labels"].items():
+        k = "n/a" if v["kappa"] is None else f"{v['kappa']:.2f}"
+        typer.echo(f"  {lab:<26} kappa {k:>5}  ({v['first']} / {v['second']})")
+    typer.echo(f"  mean kappa {result['mean_kappa']}")
+
+
 @app.command()
 def setup() -> None:
     """One-time set-up: build deduce's name tables and check the Dutch pipeline loads (offline)."""

@@ -35,7 +35,8 @@ log = logging.getLogger(__name__)
 def analysis_key(nlp: Language, codebook: Codebook) -> str:
     """Identifies the models that produced an analysis; a change means re-analysis."""
     info = pipeline_info(nlp)
-    raw = json.dumps([info.get("name"), info.get("version"), nlp.pipe_names, codebook.digest, __version__])
+    model = (nlp.meta.get("sib_signal_model") or {}).get("sha256")
+    raw = json.dumps([info.get("name"), info.get("version"), nlp.pipe_names, codebook.digest, __version__, model])
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 

@@ -35,6 +35,8 @@ class Settings:
     sample_dir: Path = PROJECT_ROOT / "data" / "sample"
     # the Dutch pipeline: a spaCy package name or a path; None = resolve automatically
     pipeline: str | None = None
+    # the trained signal classifier: "auto" = newest models/signals/sib_signals-*, "none" = patterns only, or a path
+    signal_model: str = "auto"
     # text limits (characters / bytes) and the language filter
     min_text_chars: int = 3
     max_text_chars: int = 100_000

@@ -106,7 +106,9 @@ def _info(nlp: Language, source: str, path: str, reason: str, fallback: bool = F
     return PipelineInfo(name, str(nlp.meta.get("version", "")), source, path, reason, fallback)
 
 
-def add_project_components(nlp: Language, with_signals: bool = True) -> Language:
+def add_project_components(
+    nlp: Language, with_signals: bool = True, settings: Settings | None = None
+) -> Language:
     """Add line-break sentence starts, plain lemmas and (optionally) the signal detectors."""
     names = set(nlp.pipe_names)
     factories = {nlp.get_pipe_meta(n).factory for n in nlp.pipe_names}
@@ -119,9 +121,10 @@ def add_project_components(nlp: Language, with_signals: bool = True) -> Language
     if "sib_plain_lemmas_v1" not in factories:
         nlp.add_pipe("sib_plain_lemmas_v1", name="sib_plain_lemmas")
     if with_signals:
-        from sib_nlp.signals.registrations import add_signal_components
+        from sib_nlp.signals.registrations import add_signal_components, resolve_signal_model
 
-        add_signal_components(nlp)
+        settings = settings or Settings()
+        add_signal_components(nlp, model_path=resolve_signal_model(settings.signal_model, settings.models_dir))
     return nlp
 
 
@@ -131,7 +134,7 @@ def load_dutch(settings: Settings | None = None, name: str | None = None, with_s
     The choice is in ``nlp.meta["sib_nlp"]`` (name, version, source, reason).
     """
     nlp, info = resolve_pipeline(settings, name)
-    add_project_components(nlp, with_signals=with_signals)
+    add_project_components(nlp, with_signals=with_signals, settings=settings)
     nlp.meta["sib_nlp"] = info.as_dict()
     log.info("Dutch pipeline: %s %s (%s)", info.name, info.version, info.reason)
     return nlp

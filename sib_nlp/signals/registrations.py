@@ -10,10 +10,14 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pathlib import Path
+
+from sib_nlp.signals.classifier import SignalClassifier, apply_classifier, find_signal_model
 from sib_nlp.signals.codebook import load_codebook
 from sib_nlp.signals.detectors import SignalDetector
 
 FACTORY = "sib_signal_patterns_v1"
+CLASSIFIER_FACTORY = "sib_signal_classifier_v1"
 
 
 def register() -> None:
@@ -30,9 +34,47 @@ def register() -> None:
         def make_signal_detector(nlp: Language, name: str, codebook_path: str | None) -> SignalDetector:
             return SignalDetector(load_codebook(codebook_path), name=name)
 
+    if CLASSIFIER_FACTORY not in Language.factories:
 
-def add_signal_components(nlp: Language, codebook_path: str | None = None) -> Language:
+        @Language.factory(
+            CLASSIFIER_FACTORY,
+            assigns=["doc._.sib_signals"],
+            requires=["doc._.sib_signals"],
+            default_config={"model_path": None},
+        )
+        def make_signal_classifier(nlp: Language, name: str, model_path: str | None):  # noqa: ANN202
+            if not model_path:
+                raise ValueError(f"{CLASSIFIER_FACTORY} needs model_path (a models/signals/sib_signals-* folder)")
+            model = SignalClassifier.load(Path(model_path))
+
+            def signal_classifier(doc: Doc) -> Doc:
+                return apply_classifier(doc, model)
+
+            signal_classifier.model = model  # type: ignore[attr-defined]
+            return signal_classifier
+
+
+def resolve_signal_model(setting: str | None, models_dir: Path) -> Path | None:
+    """The classifier folder for a ``signal_model`` setting: ``auto``, ``none`` or a path."""
+    if setting in (None, "", "none"):
+        return None
+    if setting == "auto":
+        return find_signal_model(models_dir)
+    path = Path(setting)
+    if not path.is_dir():
+        raise FileNotFoundError(f"signal_model {setting!r}: no such folder")
+    return path
+
+
+def add_signal_components(
+    nlp: Language, codebook_path: str | None = None, model_path: Path | None = None
+) -> Language:
+    """The pattern detector, then (given a trained model) the classifier that refines its signals."""
     factories = {nlp.get_pipe_meta(n).factory for n in nlp.pipe_names}
     if FACTORY not in factories:
         nlp.add_pipe(FACTORY, name="sib_signals", config={"codebook_path": codebook_path})
+    if model_path is not None and CLASSIFIER_FACTORY not in factories:
+        nlp.add_pipe(CLASSIFIER_FACTORY, name="sib_signal_classifier", config={"model_path": str(model_path)})
+        model = nlp.get_pipe("sib_signal_classifier").model  # type: ignore[attr-defined]
+        nlp.meta["sib_signal_model"] = {"path": str(model_path), "version": model.version, "sha256": model.digest}
     return nlp
