@@ -10,11 +10,14 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+import logging
 from pathlib import Path
 
 from sib_nlp.signals.classifier import SignalClassifier, apply_classifier, find_signal_model
 from sib_nlp.signals.codebook import load_codebook
 from sib_nlp.signals.detectors import SignalDetector
+
+log = logging.getLogger(__name__)
 
 FACTORY = "sib_signal_patterns_v1"
 CLASSIFIER_FACTORY = "sib_signal_classifier_v1"
@@ -46,6 +49,16 @@ def register() -> None:
             if not model_path:
                 raise ValueError(f"{CLASSIFIER_FACTORY} needs model_path (a models/signals/sib_signals-* folder)")
             model = SignalClassifier.load(Path(model_path))
+            trained_on = model.meta.get("codebook_digest")
+            current = load_codebook().digest
+            if trained_on and trained_on != current:
+                log.warning(
+                    "signal classifier %s was trained with another codebook (%s, now %s); labels it does not "
+                    "know are left to the patterns - retrain with `sib-nlp train-signals`",
+                    model_path,
+                    trained_on,
+                    current,
+                )
 
             def signal_classifier(doc: Doc) -> Doc:
                 return apply_classifier(doc, model)

@@ -1,0 +1,218 @@
+"""The trained sentence classifier that combines pattern hits with the words of the sentence.
+
+Per sentence label one logistic regression (scikit-learn) over
+
+- the pattern detector's confidence for every label in the sentence (so a hit for
+  ``samenwerking.intern`` can count against ``samenwerking.extern``),
+- whether the sentence is an intention and whether it is hedged,
+- binary lemma unigrams and bigrams of the sentence.
+
+The model is saved as plain JSON (vocabulary, coefficients, intercepts,
+thresholds) with a ``meta.json`` beside it: no pickle, readable, diffable. The
+spaCy component ``sib_signal_classifier_v1`` runs after the pattern detector
+in the same ``nlp.pipe`` stream and rewrites ``doc._.sib_signals``: a pattern
+signal the classifier rejects is dropped, one it accepts gets the classifier's
+probability as confidence, and a label the classifier finds without a pattern
+hit gets a signal with ``detector = "sib.signal_classifier.v1"`` whose evidence
+is the sentence's words that weighed most. Appreciation signals pass unchanged,
+and so do the labels for which cross-validation found the patterns alone better
+(the model's ``modes``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc, Span
+
+CLASSIFIER_NAME = "sib.signal_classifier.v1"
+MODEL_FILE = "model.json"
+META_FILE = "meta.json"
+MODEL_PREFIX = "sib_signals-"
+
+
+def sentence_features(tokens: Sequence[Any], pattern_signals: Iterable[dict[str, Any]], labels: Sequence[str]) -> set[str]:
+    """The named binary/real features of one sentence; real-valued ones are ``name=value`` strings."""
+    feats: set[str] = set()
+    conf: dict[str, float] = {}
+    intention = False
+    for s in pattern_signals:
+        if s["label"] in labels:
+            conf[s["label"]] = max(conf.get(s["label"], 0.0), float(s["confidence"]))
+            intention = intention or s.get("modality") == "voornemen"
+    for lab, c in conf.items():
+        feats.add(f"pat:{lab}")
+        feats.add(f"patc:{lab}={c:.2f}")
+    if intention:
+        feats.add("modality:voornemen")
+    words = [(t.lemma_ or t.text).lower() for t in tokens if not t.is_space and not t.is_punct]
+    for w in words:
+        feats.add(f"w:{w}")
+    for a, b in zip(words, words[1:], strict=False):
+        feats.add(f"b:{a} {b}")
+    return feats
+
+
+def _value(feature: str) -> tuple[str, float]:
+    if "=" in feature and feature.startswith("patc:"):
+        name, v = feature.rsplit("=", 1)
+        return name, float(v)
+    return feature, 1.0
+
+
+@dataclass
+class SignalClassifier:
+    labels: list[str]
+    vocabulary: dict[str, int]
+    coef: dict[str, list[float]]
+    intercept: dict[str, float]
+    thresholds: dict[str, float]
+    meta: dict[str, Any]
+    # per label "classifier" (the model decides) or "patterns" (the pattern detector's signals pass unchanged),
+    # chosen at training time by cross-validation
+    modes: dict[str, str] = field(default_factory=dict)
+
+    def decides(self, label: str) -> bool:
+        return label in self.coef and self.modes.get(label, "classifier") == "classifier"
+
+    # -- use --------------------------------------------------------------------------
+    def vector(self, feats: Iterable[str]) -> dict[int, float]:
+        out: dict[int, float] = {}
+        for f in feats:
+            name, v = _value(f)
+            i = self.vocabulary.get(name)
+            if i is not None:
+                out[i] = v
+        return out
+
+    def probabilities(self, feats: Iterable[str]) -> dict[str, float]:
+        x = self.vector(feats)
+        out = {}
+        for lab in self.labels:
+            w = self.coef[lab]
+            z = self.intercept[lab] + sum(w[i] * v for i, v in x.items())
+            out[lab] = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+        return out
+
+    def top_words(self, label: str, feats: Iterable[str], n: int = 3) -> list[str]:
+        """The sentence's words that push most towards ``label`` (the evidence of a classifier-only signal)."""
+        w = self.coef[label]
+        scored = []
+        for f in feats:
+            if f.startswith(("w:", "b:")) and f in self.vocabulary:
+                c = w[self.vocabulary[f]]
+                if c > 0:
+                    scored.append((c, f[2:]))
+        return [t for _, t in sorted(scored, reverse=True)[:n]]
+
+    # -- persistence ------------------------------------------------------------------
+    def save(self, directory: Path) -> Path:
+        directory.mkdir(parents=True, exist_ok=True)
+        names = [None] * len(self.vocabulary)
+        for f, i in self.vocabulary.items():
+            names[i] = f
+        model = {
+            "labels": self.labels,
+            "features": names,
+            "coef": {lab: [round(c, 6) for c in self.coef[lab]] for lab in self.labels},
+            "intercept": {lab: round(self.intercept[lab], 6) for lab in self.labels},
+            "thresholds": self.thresholds,
+            "modes": self.modes,
+        }
+        text = json.dumps(model, ensure_ascii=False, sort_keys=True)
+        (directory / MODEL_FILE).write_text(text, encoding="utf-8")
+        meta = dict(self.meta)
+        meta["model_sha256"] = hashlib.sha256(text.encode()).hexdigest()
+        (directory / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        self.meta = meta
+        return directory
+
+    @classmethod
+    def load(cls, directory: Path) -> SignalClassifier:
+        path = directory / MODEL_FILE
+        if not path.is_file():
+            raise FileNotFoundError(f"{directory}: no {MODEL_FILE} (train one with `sib-nlp train-signals`)")
+        model = json.loads(path.read_text(encoding="utf-8"))
+        meta_path = directory / META_FILE
+        meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
+        vocab = {f: i for i, f in enumerate(model["features"])}
+        return cls(
+            model["labels"], vocab, model["coef"], model["intercept"], model["thresholds"], meta, model.get("modes", {})
+        )
+
+    @property
+    def version(self) -> str:
+        return str(self.meta.get("version", ""))
+
+    @property
+    def digest(self) -> str:
+        return str(self.meta.get("model_sha256", ""))[:12]
+
+
+def find_signal_model(models_dir: Path) -> Path | None:
+    """The newest ``models/signals/sib_signals-<version>/`` with a model file, by version."""
+    root = models_dir / "signals"
+    found = [p for p in root.glob(MODEL_PREFIX + "*") if (p / MODEL_FILE).is_file()]
+
+    def version_key(p: Path) -> tuple[int, ...]:
+        parts = p.name[len(MODEL_PREFIX) :].split(".")
+        return tuple(int(x) if x.isdigit() else -1 for x in parts)
+
+    return max(found, key=version_key) if found else None
+
+
+def sentence_windows(doc: Doc) -> list[Span]:
+    return list(doc.sents) if len(doc) else []
+
+
+def apply_classifier(doc: Doc, model: SignalClassifier) -> Doc:
+    """Rewrite ``doc._.sib_signals`` with the classifier's decisions (see the module docstring)."""
+    signals = list(doc._.sib_signals or [])
+    by_sentence: dict[int, list[dict[str, Any]]] = {}
+    for s in signals:
+        by_sentence.setdefault(s["sentence"], []).append(s)
+    out: list[dict[str, Any]] = []
+    for si, sent in enumerate(sentence_windows(doc)):
+        mine = by_sentence.get(si, [])
+        feats = sentence_features(sent, mine, model.labels)
+        probs = model.probabilities(feats)
+        for s in mine:
+            if not model.decides(s["label"]):
+                out.append(s)  # appreciation, labels the model does not know or leaves to the patterns
+                continue
+            p = probs[s["label"]]
+            if p >= model.thresholds[s["label"]]:
+                kept = dict(s)
+                kept["confidence"] = round(p, 3)
+                kept["detector"] = f"{s.get('detector', '')}+{CLASSIFIER_NAME}"
+                out.append(kept)
+        found = {s["label"] for s in mine}
+        for lab in model.labels:
+            if lab in found or not model.decides(lab) or probs[lab] < model.thresholds[lab]:
+                continue
+            words = model.top_words(lab, feats)
+            start, end = sent.start_char, sent.end_char
+            out.append(
+                {
+                    "label": lab,
+                    "confidence": round(probs[lab], 3),
+                    "evidence": ", ".join(words) if words else sent.text.strip()[:80],
+                    "start": start,
+                    "end": end,
+                    "sentence": si,
+                    "detector": CLASSIFIER_NAME,
+                    "polarity": None,
+                    "aspect": None,
+                    "partner": None,
+                    "modality": "gedaan",
+                }
+            )
+    out.sort(key=lambda s: (s["sentence"], s["start"]))
+    doc._.sib_signals = out
+    return doc

@@ -1,0 +1,306 @@
+"""Training the sentence classifier (``sib-nlp train-signals``).
+
+Training data: the development part of the gold standard, plus any annotation
+files a user adds (see :mod:`sib_nlp.signals.annotation`). Never the test part.
+Each sentence goes through the Dutch pipeline with the pattern detector (no
+classifier) and becomes a feature set (:func:`sentence_features`).
+
+Model choice is by cross-validation on the training data, folds grouped by
+document so that sentences of one text never sit on both sides: the
+regularisation strength C and, per label, the probability threshold that gives
+the best F1 out of fold. The chosen model is refitted on all training data and
+saved with its cross-validated scores beside those of the patterns alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spacy.language import Language
+
+from sib_nlp.signals.classifier import MODEL_PREFIX, SignalClassifier, sentence_features
+from sib_nlp.signals.codebook import Codebook, load_codebook
+from sib_nlp.signals.gold import GoldDocument, GoldSentence
+
+C_GRID = (0.1, 0.3, 1.0, 3.0)
+THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+
+
+@dataclass
+class Example:
+    group: str  # document id: cross-validation folds never split a document
+    features: set[str]
+    labels: frozenset[str]
+    key: str = ""
+
+
+def examples_from_documents(docs: Sequence[GoldDocument], nlp: Language, batch_size: int = 32) -> list[Example]:
+    """One example per gold sentence, with features from the pipeline run over the whole document."""
+    labels = _labels_of(nlp)
+
+    def inputs() -> Iterable[tuple[Any, int]]:
+        for n, d in enumerate(docs):
+            text, _ = d.text_and_offsets()
+            doc = nlp.make_doc(text)
+            doc.user_data["sib_text_type"] = d.text_type
+            yield doc, n
+
+    out: list[Example] = []
+    for doc, n in nlp.pipe(inputs(), as_tuples=True, batch_size=batch_size):
+        gd = docs[n]
+        _, spans = gd.text_and_offsets()
+        signals = doc._.sib_signals or []
+        for g, (start, end) in zip(gd.sentences, spans, strict=True):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            tokens = list(span) if span is not None else []
+            mine = [s for s in signals if start <= s["start"] < end + 1]
+            out.append(Example(gd.doc_id, sentence_features(tokens, mine, labels), g.labels, g.key))
+    return out
+
+
+def examples_from_sentences(
+    sentences: Sequence[GoldSentence], nlp: Language, text_type: str | None = None
+) -> list[Example]:
+    """Examples from loose annotated sentences (annotation files): each sentence is its own text."""
+    labels = _labels_of(nlp)
+
+    def inputs() -> Iterable[tuple[Any, int]]:
+        for n, s in enumerate(sentences):
+            doc = nlp.make_doc(s.text)
+            doc.user_data["sib_text_type"] = text_type
+            yield doc, n
+
+    out = []
+    for doc, n in nlp.pipe(inputs(), as_tuples=True):
+        s = sentences[n]
+        out.append(Example(s.doc_id, sentence_features(list(doc), doc._.sib_signals or [], labels), s.labels, s.key))
+    return out
+
+
+def _labels_of(nlp: Language) -> list[str]:
+    for name in nlp.pipe_names:
+        pipe = nlp.get_pipe(name)
+        cb = getattr(pipe, "codebook", None)
+        if isinstance(cb, Codebook):
+            return cb.sentence_labels
+    return load_codebook().sentence_labels
+
+
+def _matrix(examples: Sequence[Example], vocab: dict[str, int]):  # noqa: ANN202 - scipy sparse matrix
+    from scipy.sparse import csr_matrix
+
+    rows, cols, vals = [], [], []
+    for r, ex in enumerate(examples):
+        for f in ex.features:
+            name, v = (f.rsplit("=", 1)[0], float(f.rsplit("=", 1)[1])) if f.startswith("patc:") else (f, 1.0)
+            i = vocab.get(name)
+            if i is not None:
+                rows.append(r)
+                cols.append(i)
+                vals.append(v)
+    return csr_matrix((vals, (rows, cols)), shape=(len(examples), len(vocab)))
+
+
+def _vocabulary(examples: Sequence[Example], min_count: int = 2) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for ex in examples:
+        for f in ex.features:
+            name = f.rsplit("=", 1)[0] if f.startswith("patc:") else f
+            counts[name] = counts.get(name, 0) + 1
+    keep = sorted(f for f, c in counts.items() if c >= min_count or f.startswith(("pat:", "patc:", "modality:")))
+    return {f: i for i, f in enumerate(keep)}
+
+
+def fit(examples: Sequence[Example], labels: Sequence[str], c: float, thresholds: dict[str, float] | None = None) -> SignalClassifier:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    vocab = _vocabulary(examples)
+    x = _matrix(examples, vocab)
+    coef: dict[str, list[float]] = {}
+    intercept: dict[str, float] = {}
+    for lab in labels:
+        y = np.array([lab in ex.labels for ex in examples], dtype=int)
+        if y.sum() == 0 or y.sum() == len(y):
+            # no positive (or no negative) example: a constant model that never (always) fires
+            coef[lab] = [0.0] * len(vocab)
+            intercept[lab] = -30.0 if y.sum() == 0 else 30.0
+            continue
+        model = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, solver="liblinear")
+        model.fit(x, y)
+        coef[lab] = [float(v) for v in model.coef_[0]]
+        intercept[lab] = float(model.intercept_[0])
+    th = thresholds or {lab: 0.5 for lab in labels}
+    return SignalClassifier(list(labels), vocab, coef, intercept, th, {})
+
+
+def _f1(pairs: Iterable[tuple[bool, bool]]) -> float:
+    tp = fp = fn = 0
+    for g, p in pairs:
+        tp += g and p
+        fp += p and not g
+        fn += g and not p
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def folds_by_group(examples: Sequence[Example], k: int, seed: int = 7) -> list[list[int]]:
+    groups = sorted({ex.group for ex in examples})
+    random.Random(seed).shuffle(groups)
+    fold_of = {g: i % k for i, g in enumerate(groups)}
+    out: list[list[int]] = [[] for _ in range(k)]
+    for i, ex in enumerate(examples):
+        out[fold_of[ex.group]].append(i)
+    return out
+
+
+def cross_validate(examples: Sequence[Example], labels: Sequence[str], k: int = 5) -> dict[str, Any]:
+    """Out-of-fold probabilities for every C; per label the best threshold; macro F1 per C."""
+    folds = folds_by_group(examples, k)
+    results: dict[str, Any] = {}
+    for c in C_GRID:
+        probs: list[dict[str, float]] = [{} for _ in examples]
+        for held in folds:
+            held_set = set(held)
+            train = [ex for i, ex in enumerate(examples) if i not in held_set]
+            model = fit(train, labels, c)
+            for i in held:
+                probs[i] = model.probabilities(examples[i].features)
+        per_label = {}
+        for lab in labels:
+            best = max(
+                THRESHOLDS, key=lambda t: (_f1((lab in ex.labels, probs[i][lab] >= t) for i, ex in enumerate(examples)), -abs(t - 0.5))
+            )
+            f = _f1((lab in ex.labels, probs[i][lab] >= best) for i, ex in enumerate(examples))
+            per_label[lab] = {"threshold": best, "f1": round(f, 3)}
+        results[str(c)] = {"labels": per_label, "macro_f1": round(sum(v["f1"] for v in per_label.values()) / len(labels), 3)}
+    patterns = {
+        lab: round(_f1((lab in ex.labels, f"pat:{lab}" in ex.features) for ex in examples), 3) for lab in labels
+    }
+    return {
+        "folds": k,
+        "by_c": results,
+        "patterns_only": {"labels": patterns, "macro_f1": round(sum(patterns.values()) / len(labels), 3)},
+    }
+
+
+def data_digest(examples: Sequence[Example]) -> str:
+    h = hashlib.sha256()
+    for ex in sorted(examples, key=lambda e: e.key):
+        h.update(json.dumps([ex.key, sorted(ex.labels)]).encode())
+    return h.hexdigest()[:16]
+
+
+def train(
+    examples: Sequence[Example],
+    labels: Sequence[str],
+    codebook: Codebook,
+    version: str,
+    sources: Sequence[str],
+    k: int = 5,
+) -> tuple[SignalClassifier, dict[str, Any]]:
+    """Choose C and thresholds by grouped cross-validation, refit on everything; returns model and report."""
+    import sklearn
+
+    cv = cross_validate(examples, labels, k)
+    best_c = max(cv["by_c"], key=lambda c: cv["by_c"][c]["macro_f1"])
+    thresholds = {lab: v["threshold"] for lab, v in cv["by_c"][best_c]["labels"].items()}
+    model = fit(examples, labels, float(best_c), thresholds)
+    model.modes = {
+        lab: "classifier" if cv["by_c"][best_c]["labels"][lab]["f1"] > cv["patterns_only"]["labels"][lab] else "patterns"
+        for lab in labels
+    }
+    counts = {lab: sum(lab in ex.labels for ex in examples) for lab in labels}
+    model.meta = {
+        "name": "sib_signals",
+        "version": version,
+        "created": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "labels": list(labels),
+        "codebook_version": codebook.version,
+        "codebook_digest": codebook.digest,
+        "training_sentences": len(examples),
+        "training_documents": len({ex.group for ex in examples}),
+        "positives_per_label": counts,
+        "training_data": list(sources),
+        "training_data_digest": data_digest(examples),
+        "features": len(model.vocabulary),
+        "c": float(best_c),
+        "thresholds": thresholds,
+        "modes": model.modes,
+        "cross_validation": cv,
+        "scikit_learn": sklearn.__version__,
+    }
+    return model, cv
+
+
+def next_version(models_dir: Path) -> str:
+    root = models_dir / "signals"
+    versions = []
+    for p in root.glob(MODEL_PREFIX + "*"):
+        parts = p.name[len(MODEL_PREFIX) :].split(".")
+        if len(parts) == 3 and all(x.isdigit() for x in parts):
+            versions.append(tuple(int(x) for x in parts))
+    if not versions:
+        return "0.1.0"
+    major, minor, _ = max(versions)
+    return f"{major}.{minor + 1}.0"
+
+
+def train_signals(
+    settings: Any = None,
+    annotation_files: Sequence[Path] = (),
+    version: str | None = None,
+    gold_dir: Path | None = None,
+    evaluate_on_test: bool = True,
+) -> tuple[Path, dict[str, Any]]:
+    """Train on the gold dev part plus ``annotation_files``; save under ``models/signals/``; score on test.
+
+    Returns the model folder and its metadata (which holds the cross-validation
+    and, with ``evaluate_on_test``, the test-part scores of the saved model).
+    """
+    from sib_nlp.config import Settings
+    from sib_nlp.nlp.loader import load_dutch
+    from sib_nlp.signals.annotation import read_annotations
+    from sib_nlp.signals.classifier import SignalClassifier
+    from sib_nlp.signals.gold import load_gold
+
+    settings = settings or Settings()
+    nlp = load_dutch(settings.with_overrides(signal_model="none"))
+    codebook = next(nlp.get_pipe(n).codebook for n in nlp.pipe_names if hasattr(nlp.get_pipe(n), "codebook"))
+    labels = codebook.sentence_labels
+    dev = load_gold(gold_dir, split="dev", known_labels=labels)
+    examples = examples_from_documents(dev, nlp)
+    sources = [f"gold standard, dev part ({len(dev)} documents, {len(examples)} sentences)"]
+    for path in annotation_files:
+        annotated = read_annotations(Path(path), labels)
+        examples.extend(examples_from_sentences(annotated, nlp))
+        sources.append(f"{Path(path).name} ({len(annotated)} sentences)")
+    version = version or next_version(settings.models_dir)
+    model, _ = train(examples, labels, codebook, version, sources)
+    out = settings.models_dir / "signals" / f"{MODEL_PREFIX}{version}"
+    if out.exists():
+        raise FileExistsError(f"{out} exists already; choose another --version")
+    model.save(out)
+    if evaluate_on_test:
+        from sib_nlp.signals.evaluate import evaluate
+
+        scored = load_dutch(settings.with_overrides(signal_model=str(out)))
+        report = evaluate(scored, "test", gold_dir=gold_dir, codebook=codebook).as_dict()
+        meta = dict(model.meta)
+        meta["evaluation"] = {
+            "part": "test",
+            "macro_f1": report["macro_f1"],
+            "macro_f1_interval": report["macro_f1_interval"],
+            "labels": {k: v["f1"] for k, v in report["labels"].items()},
+            "polarity_macro_f1": report["polarity_macro_f1"],
+            "depth_within_one": report["depth"].get("within_one"),
+        }
+        SignalClassifier(model.labels, model.vocabulary, model.coef, model.intercept, model.thresholds, meta, model.modes).save(out)
+        model.meta = meta
+    return out, model.meta
