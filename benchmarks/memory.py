@@ -49,7 +49,7 @@ def one(n: int) -> dict:
         ing = ingest_step(paths, settings)
         t_ingest = time.perf_counter() - t0
         rss_ingest = _rss_mb()
-        from sib_nlp.analyse import analyse_store
+        from sib_nlp.analyser import analyse_store
 
         nlp = load_dutch(settings)
         t0 = time.perf_counter()

@@ -73,7 +73,7 @@ def main() -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
-    from sib_nlp.analyse import analyse_store
+    from sib_nlp.analyser import analyse_store
     from sib_nlp.nlp import load_dutch
     from sib_nlp.pipeline import analyse_step, ingest_step
 

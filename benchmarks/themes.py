@@ -141,7 +141,7 @@ def _generated_store(n_texts: int) -> Path:
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from corpus import generate
 
-    from sib_nlp.analyse import analyse_store
+    from sib_nlp.analyser import analyse_store
     from sib_nlp.config import Settings
     from sib_nlp.nlp import load_dutch
     from sib_nlp.pipeline import ingest_step

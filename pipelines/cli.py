@@ -230,7 +230,7 @@ def annotate(
 
     A line that cannot be read gives {"line": N, "error": "..."}; the exit status is 1 if any line failed.
     """
-    from sib_nlp.annotate import annotate_lines
+    from sib_nlp.annotator import annotate_lines
     from sib_nlp.nlp import load_dutch
 
     if file == "-":
@@ -321,10 +321,13 @@ def evaluate_signals_cmd(
         str | None, typer.Option(help="auto (newest trained classifier), none (patterns only) or a model folder.")
     ] = None,
     out: Annotated[Path | None, typer.Option(help="Also write the results as JSON here.")] = None,
+    gold: Annotated[Path | None, typer.Option(help="Gold standard folder (default: data/gold/signals).")] = None,
 ) -> None:
     """Score the signal detectors on the gold standard: per label P/R/F1, confusions, polarity, depth, agreement."""
     from sib_nlp.nlp import load_dutch
     from sib_nlp.signals.evaluate import evaluate, format_report
+    from sib_nlp.signals.gold import GoldFormatError
+    from sib_nlp.signals.registrations import codebook_of
 
     if part not in ("test", "dev", "all"):
         fail(f"--part must be test, dev or all, not {part!r}")
@@ -332,8 +335,9 @@ def evaluate_signals_cmd(
     if signal_model is not None:
         s = s.with_overrides(signal_model=signal_model)
     try:
-        report = evaluate(load_dutch(s), part)
-    except (FileNotFoundError, ValueError) as exc:
+        nlp = load_dutch(s)
+        report = evaluate(nlp, part, gold_dir=gold, codebook=codebook_of(nlp))
+    except (FileNotFoundError, ValueError, GoldFormatError) as exc:
         fail(str(exc))
     typer.echo(format_report(report))
     if out is not None:
@@ -348,6 +352,7 @@ def train_signals_cmd(
         list[Path] | None, typer.Option("--annotations", help="Annotated file(s) to add to the gold dev part.")
     ] = None,
     version: Annotated[str | None, typer.Option(help="Model version (default: next minor version).")] = None,
+    gold: Annotated[Path | None, typer.Option(help="Gold standard folder (default: data/gold/signals).")] = None,
 ) -> None:
     """Train the sentence classifier on the gold dev part (plus annotations) and score it on the test part.
 
@@ -359,7 +364,7 @@ def train_signals_cmd(
     from sib_nlp.signals.train import train_signals
 
     try:
-        folder, meta = train_signals(settings(), annotations or [], version)
+        folder, meta = train_signals(settings(), annotations or [], version, gold_dir=gold)
     except (AnnotationError, GoldFormatError, FileExistsError) as exc:
         fail(str(exc))
     ev = meta.get("evaluation", {})
@@ -370,9 +375,10 @@ def train_signals_cmd(
         f"(patterns alone {meta['cross_validation']['patterns_only']['macro_f1']:.3f})"
     )
     if ev:
-        typer.echo(f"  test part: macro F1 {ev['macro_f1']:.3f}; per label " + ", ".join(
-            f"{k.split('.')[-1]} {v:.2f}" for k, v in ev["labels"].items()
-        ))
+        typer.echo(
+            f"  test part: macro F1 {ev['macro_f1']:.3f}; per label "
+            + ", ".join(f"{k.split('.')[-1]} {v:.2f}" for k, v in ev["labels"].items())
+        )
 
 
 @app.command("export-annotations")
@@ -400,11 +406,11 @@ def agreement_cmd(
     second: Annotated[Path, typer.Argument(help="The same export, annotated by the second annotator.")],
 ) -> None:
     """Cohen's kappa per label between two annotators of the same export."""
+    from sib_nlp.pipeline import settings_codebook
     from sib_nlp.signals.annotation import AnnotationError, compare_annotators
-    from sib_nlp.signals.codebook import load_codebook
 
     try:
-        result = compare_annotators(first, second, load_codebook().sentence_labels)
+        result = compare_annotators(first, second, settings_codebook(settings()).sentence_labels)
     except AnnotationError as exc:
         fail(str(exc))
     typer.echo(f"{result['sentences']} sentences annotated by both")

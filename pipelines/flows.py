@@ -44,10 +44,10 @@ def analyse_task(store: str | None, config: str | None, pipeline_name: str | Non
 
 
 @task(name="analyse-batch", retries=1)
-def analyse_batch_task(rows: list, pipeline_name: str | None, models_dir: str, key: str):  # noqa: ANN201
-    from sib_nlp.analyse import analyse_batch_on_worker
+def analyse_batch_task(rows: list, worker: tuple, key: str):  # noqa: ANN201
+    from sib_nlp.analyser import analyse_batch_on_worker
 
-    return analyse_batch_on_worker(rows, pipeline_name, models_dir, key)
+    return analyse_batch_on_worker(rows, worker, key)
 
 
 @task(name="write-report", retries=2, retry_delay_seconds=5)
@@ -107,10 +107,13 @@ def analyse_batches(
     in_flight: int = 4,
 ) -> dict[str, Any]:
     """The analyse step with its per-batch work as tasks: on whatever task runner the flow has."""
+    from sib_nlp.analyser import worker_settings
+
     settings = _settings(store, config, pipeline_name)
+    worker = worker_settings(settings)
 
     def submit(rows: list, key: str):  # noqa: ANN202
-        return analyse_batch_task.submit(rows, settings.pipeline, str(settings.models_dir), key)
+        return analyse_batch_task.submit(rows, worker, key)
 
     return pipeline.analyse_step(
         settings, refit_themes=refit_themes, submit=submit, batch_docs=batch_docs, in_flight=in_flight

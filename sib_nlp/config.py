@@ -35,6 +35,8 @@ class Settings:
     sample_dir: Path = PROJECT_ROOT / "data" / "sample"
     # the Dutch pipeline: a spaCy package name or a path; None = resolve automatically
     pipeline: str | None = None
+    # the signal codebook (YAML); None = the one in the package (sib_nlp/resources/codebook.yaml)
+    codebook: Path | None = None
     # the trained signal classifier: "auto" = newest models/signals/sib_signals-*, "none" = patterns only, or a path
     signal_model: str = "auto"
     # text limits (characters / bytes) and the language filter
@@ -65,7 +67,7 @@ class Settings:
         return {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(self).items()}
 
 
-_PATH_FIELDS = {"store_path", "models_dir", "themes_dir", "reports_dir", "ud_dir", "sample_dir"}
+_PATH_FIELDS = {"store_path", "models_dir", "themes_dir", "reports_dir", "ud_dir", "sample_dir", "codebook"}
 
 
 def _coerce(name: str, value: Any) -> Any:

@@ -12,7 +12,7 @@ import json
 import logging
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -43,7 +43,8 @@ from sib_nlp.schemas import (
     THEME_COLUMNS,
     WAVES,
 )
-from sib_nlp.signals.codebook import load_codebook
+from sib_nlp.signals.codebook import Codebook, load_codebook
+from sib_nlp.signals.registrations import codebook_of
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -117,10 +118,10 @@ def analyse_step(
     (``settings.n_process`` processes). With ``submit(rows, analysis_key)`` -
     anything returning an object with ``.result()``, such as a Prefect task's
     ``.submit`` on a Dask task runner - batches of ``batch_docs`` documents are
-    analysed elsewhere by :func:`sib_nlp.analyse.analyse_batch_on_worker`, at most
+    analysed elsewhere by :func:`sib_nlp.analyser.analyse_batch_on_worker`, at most
     ``in_flight`` at a time, and written here as they come back, one transaction each.
     """
-    from sib_nlp.analyse import AnalyseSummary, analyse_store, analysis_key, save_batch, text_batches
+    from sib_nlp.analyser import AnalyseSummary, analyse_store, analysis_key, save_batch, text_batches
     from sib_nlp.nlp import load_dutch, pipeline_info
 
     nlp = load_dutch(settings)
@@ -131,7 +132,7 @@ def analyse_step(
             if submit is None:
                 summary = analyse_store(store, nlp, settings, progress=progress)
             else:
-                key = analysis_key(nlp, load_codebook())
+                key = analysis_key(nlp, codebook_of(nlp))
                 total_nl = int(store.scalar("SELECT count(*) FROM documents WHERE language = 'nl'"))
                 done = n_sents = n_sigs = 0
                 pending: list[Any] = []
@@ -154,6 +155,7 @@ def analyse_step(
                 summary = AnalyseSummary(done, total_nl - done, n_sents, n_sigs, key)
             themes_info = themes_step(store, settings, refit=refit_themes, embedder_spec=embedder)
             store.con.execute("INSERT OR REPLACE INTO meta VALUES ('pipeline', ?)", [json.dumps(pipeline_info(nlp))])
+            store.con.execute("INSERT OR REPLACE INTO meta VALUES ('signals', ?)", [json.dumps(signal_model_info(nlp))])
         except Exception as exc:
             store.finish_run(run_id, "failed", {"error": exc.__class__.__name__})
             raise
@@ -220,6 +222,7 @@ class ReportInputs:
     theme_info: dict[str, Any]
     pipeline: dict[str, Any]
     runs: pd.DataFrame
+    signals_info: dict[str, Any] = field(default_factory=dict)
 
 
 def _meta(store: Store, key: str) -> dict[str, Any]:
@@ -255,20 +258,52 @@ def load_report_inputs(store: Store, period: str | None) -> ReportInputs:
         theme_info=theme_info,
         pipeline=_meta(store, "pipeline"),
         runs=store.runs(),
+        signals_info=_meta(store, "signals"),
     )
 
 
-def _labels() -> dict[str, str]:
+def signal_model_info(nlp: Any) -> dict[str, Any]:
+    """Which signal detectors ran and, for a trained classifier, its measured quality on the gold test part."""
+    info: dict[str, Any] = {"detectors": [n for n in nlp.pipe_names if n.startswith("sib_signal")]}
+    if "sib_signal_classifier" in nlp.pipe_names:
+        model = nlp.get_pipe("sib_signal_classifier").model
+        info["model"] = nlp.meta.get("sib_signal_model")
+        info["evaluation"] = model.meta.get("evaluation")
+        info["codebook_matches"] = model.meta.get("codebook_digest") == codebook_of(nlp).digest
+    return info
+
+
+def signal_quality(info: dict[str, Any]) -> dict[str, Any]:
+    """What the report says about the signals' measured quality (empty when it was not measured)."""
+    ev = info.get("evaluation") or {}
+    if not ev or not info.get("codebook_matches", False):
+        return {}
+    weak = sorted((f, lab) for lab, f in ev.get("labels", {}).items() if f < 0.6)
+    version = (info.get("model") or {}).get("version", "")
+    return {
+        "macro_f1": ev.get("macro_f1"),
+        "interval": ev.get("macro_f1_interval"),
+        "polarity_macro_f1": ev.get("polarity_macro_f1"),
+        "depth_within_one": ev.get("depth_within_one"),
+        "weak": [lab for _, lab in weak],
+        "source": f"classificatiemodel {version}, testdeel van de gouden standaard",
+    }
+
+
+def settings_codebook(settings: Settings) -> Codebook:
+    """The codebook these settings name (the package's own by default)."""
+    return load_codebook(str(settings.codebook) if settings.codebook else None)
+
+
+def _labels(cb: Codebook) -> dict[str, str]:
     from sib_nlp.themes.model import load_programme_themes
 
-    cb = load_codebook()
     labels = {lid: lab.name for lid, lab in cb.labels.items()}
     labels |= {"theme:" + t.id: t.label for t in load_programme_themes()} | {"theme:nieuw": "nieuwe thema's"}
     return labels
 
 
-def _partners(inputs: ReportInputs) -> pd.DataFrame:
-    cb = load_codebook()
+def _partners(inputs: ReportInputs, cb: Codebook) -> pd.DataFrame:
     names = {
         "collega": "collega's",
         "leidinggevende": "leidinggevende",
@@ -331,17 +366,16 @@ def _appreciation(inputs: ReportInputs) -> tuple[pd.DataFrame, pd.DataFrame]:
 def build_report_data(
     inputs: ReportInputs, settings: Settings, period: str, previous: pd.DataFrame | None = None
 ) -> tuple[ReportData, dict[str, pd.DataFrame]]:
-    labels = _labels()
+    cb = settings_codebook(settings)
+    labels = _labels(cb)
     ind = participant_indicators(
         inputs.documents,
         inputs.signals,
         inputs.assignments,
         inputs.themes,
-        labels=list(load_codebook().labels),
+        labels=list(cb.labels),
     )
-    texts = text_indicators(
-        inputs.documents, inputs.signals, inputs.assignments, inputs.themes, labels=list(load_codebook().labels)
-    )
+    texts = text_indicators(inputs.documents, inputs.signals, inputs.assignments, inputs.themes, labels=list(cb.labels))
     tables, suppressed = [], []
     for time_col in ("wave", "period"):
         for g in (None, "unit", "role"):
@@ -379,7 +413,6 @@ def build_report_data(
         "documents": int(len(inputs.documents)),
         "participants": int(inputs.documents["participant_id"].nunique()),
     }
-    cb = load_codebook()
     data = ReportData(
         period=period,
         generated_at=now_text(),
@@ -393,7 +426,7 @@ def build_report_data(
         themes=inputs.themes,
         theme_quotes=quotes,
         theme_info=inputs.theme_info,
-        partners=_partners(inputs),
+        partners=_partners(inputs, cb),
         depth=_depth(inputs),
         appreciation=app,
         likert=likert,
@@ -402,6 +435,7 @@ def build_report_data(
         previous=previous,
         min_group_size=settings.min_group_size,
         versions=package_versions() | {"codebook": cb.version},
+        signal_quality=signal_quality(inputs.signals_info),
     )
     extra = {
         "indicators": ind,

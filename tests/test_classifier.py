@@ -30,7 +30,7 @@ def _examples() -> list[Example]:
         ({"w:lunch", "w:zaal"}, set()),
         ({"w:om", "w:twaalf"}, set()),
     ]
-    return [Example(f"d{i % 5}", set(f), frozenset(l), f"d{i % 5}.{i}") for i, (f, l) in enumerate(rows * 2)]
+    return [Example(f"d{i % 5}", set(f), frozenset(lab), f"d{i % 5}.{i}") for i, (f, lab) in enumerate(rows * 2)]
 
 
 @pytest.fixture(scope="module")

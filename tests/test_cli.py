@@ -35,6 +35,10 @@ def test_help_explains_every_command():
         "annotate",
         "train-dutch",
         "evaluate-dutch",
+        "evaluate",
+        "train-signals",
+        "export-annotations",
+        "agreement",
         "serve",
     ):
         assert cmd in result.output
@@ -109,3 +113,23 @@ def test_unknown_column_in_the_mapping_names_file_and_column(tmp_path):
     assert "Traceback" not in proc.stderr
     assert f"{data}: column mapping: column 'Reflectie' for 'text' is not in the file" in proc.stdout
     assert "quarantined 1" in proc.stdout
+
+
+def test_evaluate_prints_the_gold_standard_scores(tmp_path):
+    out = tmp_path / "eval.json"
+    result = _run(["evaluate", "--part", "dev", "--out", str(out)])
+    assert result.returncode == 0, result.stderr
+    assert "macro F1" in result.stdout and "samenwerking.extern" in result.stdout
+    assert "Cohen's kappa" in result.stdout
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["split"] == "dev" and data["sentences"] > 250
+    assert set(data["labels"]) >= {"belemmering", "reflectie.voornemen"}
+
+
+def test_signal_commands_fail_in_one_line(tmp_path):
+    bad_part = _run(["evaluate", "--part", "train"])
+    assert bad_part.returncode == 2 and bad_part.stderr.strip().count("\n") == 0
+    assert "--part must be test, dev or all" in bad_part.stderr
+    missing = _run(["agreement", str(tmp_path / "a.csv"), str(tmp_path / "b.csv")])
+    assert missing.returncode == 2 and "a.csv: no such file" in missing.stderr
+    assert "Traceback" not in missing.stderr

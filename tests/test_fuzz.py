@@ -164,7 +164,7 @@ def test_jsonl_with_any_lines(tmp_path_factory, lines):
     )
 )
 def test_annotate_answers_every_line(nlp_blank, lines):
-    from sib_nlp.annotate import annotate_lines
+    from sib_nlp.annotator import annotate_lines
 
     out = list(annotate_lines(lines, nlp_blank, max_chars=5_000))
     wanted = [i for i, line in enumerate(lines, start=1) if line.strip()]

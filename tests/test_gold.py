@@ -29,7 +29,12 @@ def test_codes_expand_to_label_ids_and_appreciation():
 
 @pytest.mark.parametrize(
     ("codes", "reason"),
-    [("Q", "unknown code"), ("W:catering:+", "aspect"), ("W:werkvormen:++", "W:<aspect>"), ("x.y", "not in the codebook")],
+    [
+        ("Q", "unknown code"),
+        ("W:catering:+", "aspect"),
+        ("W:werkvormen:++", "W:<aspect>"),
+        ("x.y", "not in the codebook"),
+    ],
 )
 def test_bad_codes_say_why(codes, reason):
     with pytest.raises(ValueError, match=reason):

@@ -162,3 +162,28 @@ def test_shares_per_period_are_shown_in_texts():
     html = render_report(_data(over_time=over))
     assert "Per periode" in html and "Aandeel teksten per kwartaal" in html
     assert "2026-Q3" in html and "2026-Q4" in html
+
+
+def test_measured_signal_quality_is_stated_with_its_weak_labels():
+    from sib_nlp.pipeline import signal_quality
+
+    info = {
+        "model": {"version": "0.1.0"},
+        "codebook_matches": True,
+        "evaluation": {
+            "macro_f1": 0.732,
+            "macro_f1_interval": [0.664, 0.777],
+            "labels": {"belemmering": 0.558, "reflectie.inzicht": 0.759},
+            "polarity_macro_f1": 0.838,
+            "depth_within_one": 0.929,
+        },
+    }
+    sq = signal_quality(info)
+    assert sq["weak"] == ["belemmering"]
+    html = render_report(_data(signal_quality=sq, labels={"belemmering": "Belemmering"}))
+    assert "gemiddelde F1 0,73 (95%-interval 0,66–0,78)" in html
+    assert "Minder betrouwbaar (F1 onder 0,6): Belemmering" in html
+    assert "93% van de teksten" in html
+    # a model trained with another codebook: its numbers no longer apply
+    assert signal_quality(info | {"codebook_matches": False}) == {}
+    assert "nog niet gemeten" in render_report(_data(signal_quality={}))

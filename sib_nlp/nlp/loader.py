@@ -106,9 +106,7 @@ def _info(nlp: Language, source: str, path: str, reason: str, fallback: bool = F
     return PipelineInfo(name, str(nlp.meta.get("version", "")), source, path, reason, fallback)
 
 
-def add_project_components(
-    nlp: Language, with_signals: bool = True, settings: Settings | None = None
-) -> Language:
+def add_project_components(nlp: Language, with_signals: bool = True, settings: Settings | None = None) -> Language:
     """Add line-break sentence starts, plain lemmas and (optionally) the signal detectors."""
     names = set(nlp.pipe_names)
     factories = {nlp.get_pipe_meta(n).factory for n in nlp.pipe_names}
@@ -124,7 +122,11 @@ def add_project_components(
         from sib_nlp.signals.registrations import add_signal_components, resolve_signal_model
 
         settings = settings or Settings()
-        add_signal_components(nlp, model_path=resolve_signal_model(settings.signal_model, settings.models_dir))
+        add_signal_components(
+            nlp,
+            codebook_path=str(settings.codebook) if settings.codebook else None,
+            model_path=resolve_signal_model(settings.signal_model, settings.models_dir),
+        )
     return nlp
 
 

@@ -182,6 +182,36 @@ def _quote(doc_id: str, text: str) -> str:
     return f"<blockquote>{_e(text)}<cite>document {_e(doc_id)}</cite></blockquote>"
 
 
+def _quality_paragraph(sq: dict[str, Any], labels: dict[str, str]) -> str:
+    """How well the signals were measured to work, in plain words (or that they were not measured)."""
+    if sq.get("macro_f1") is None:
+        return (
+            "<p><strong>De nauwkeurigheid van de signalen is nog niet gemeten</strong> tegen een door mensen "
+            "gecodeerde testset; behandel de cijfers als verkennend.</p>"
+        )
+    lo, hi = (sq.get("interval") or [None, None])[:2]
+    band = f" (95%-interval {_num(lo, 2)}–{_num(hi, 2)})" if lo is not None else ""
+    text = (
+        f"<p>Gemeten kwaliteit van de signalen op zinnen die mensen hebben gecodeerd ({_e(sq.get('source'))}): "
+        f"gemiddelde F1 {_num(sq['macro_f1'], 2)}{band} op een schaal van 0 tot 1"
+    )
+    if sq.get("polarity_macro_f1") is not None:
+        text += f"; waardering positief/neutraal/negatief {_num(sq['polarity_macro_f1'], 2)}"
+    if sq.get("depth_within_one") is not None:
+        text += f"; reflectiediepte binnen één niveau goed bij {_num(100 * sq['depth_within_one'], 0)}% van de teksten"
+    text += ".</p>"
+    if sq.get("weak"):
+        names = ", ".join(_e(labels.get(w, w)) for w in sq["weak"])
+        text += (
+            f"<p>Minder betrouwbaar (F1 onder 0,6): {names}. Lees die cijfers als een aanwijzing, niet als meting.</p>"
+        )
+    text += (
+        "<p>De testzinnen zijn door het projectteam geschreven in de stijl van echte reflecties; op echte teksten "
+        "kan de kwaliteit lager uitvallen.</p>"
+    )
+    return text
+
+
 def render_report(data: ReportData) -> str:
     labels = data.labels
     prev = data.prevalence
@@ -362,14 +392,7 @@ def render_report(data: ReportData) -> str:
     # methode en kanttekeningen
     q = data.quarantine_reasons
     qtable = _table(q, {"reason": "Reden", "n": "Aantal"}, numeric={"n"}) if len(q) else "<p>Geen.</p>"
-    sq = data.signal_quality
-    quality = (
-        f"<p>Gemeten kwaliteit van de signalen op de testset: macro-F1 {sq['macro_f1']:.2f} "
-        f"({_e(sq.get('source'))}).</p>"
-        if sq.get("macro_f1") is not None
-        else "<p><strong>De nauwkeurigheid van de signalen is nog niet gemeten</strong> tegen een door mensen "
-        "gecodeerde testset; behandel de cijfers als verkennend.</p>"
-    )
+    quality = _quality_paragraph(data.signal_quality, labels)
     body = (
         f"<p>Teksten: {c.get('read', 0)} ingelezen, {c.get('documents', 0)} geanalyseerd, "
         f"{c.get('quarantined', 0)} apart gezet (zie tabel), {c.get('duplicates', 0)} dubbel ingestuurd.</p>"

@@ -37,7 +37,9 @@ META_FILE = "meta.json"
 MODEL_PREFIX = "sib_signals-"
 
 
-def sentence_features(tokens: Sequence[Any], pattern_signals: Iterable[dict[str, Any]], labels: Sequence[str]) -> set[str]:
+def sentence_features(
+    tokens: Sequence[Any], pattern_signals: Iterable[dict[str, Any]], labels: Sequence[str]
+) -> set[str]:
     """The named binary/real features of one sentence; real-valued ones are ``name=value`` strings."""
     feats: set[str] = set()
     conf: dict[str, float] = {}

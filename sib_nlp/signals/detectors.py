@@ -306,7 +306,7 @@ class SignalDetector:
             else:
                 score += 1
             evidence = evidence or (s, e)
-        for n, s, e in self._neutral.matches(keys):
+        for _, s, e in self._neutral.matches(keys):
             evidence = evidence or (s, e)
         if evidence is None:
             return []

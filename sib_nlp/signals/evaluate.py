@@ -27,9 +27,10 @@ from typing import Any
 
 from spacy.language import Language
 
-from sib_nlp.signals.codebook import Codebook, load_codebook
+from sib_nlp.signals.codebook import Codebook
 from sib_nlp.signals.document import document_signals
 from sib_nlp.signals.gold import DEFAULT_DIR, POLARITIES, GoldDocument, GoldSentence, load_gold, read_second_pass
+from sib_nlp.signals.registrations import codebook_of
 
 FAMILIES = {
     "motivatie": [
@@ -98,7 +99,7 @@ def predict_documents(
     docs: Sequence[GoldDocument], nlp: Language, codebook: Codebook | None = None, batch_size: int = 32
 ) -> list[DocPrediction]:
     """Run the pipeline over the gold documents and credit every signal to its gold sentence."""
-    codebook = codebook or load_codebook()
+    codebook = codebook or codebook_of(nlp)
 
     def inputs() -> Iterable[tuple[Any, int]]:
         for n, d in enumerate(docs):
@@ -248,9 +249,7 @@ def cohen_kappa(a: Sequence[bool], b: Sequence[bool]) -> float | None:
     return (po - pe) / (1 - pe)
 
 
-def agreement(
-    first: dict[str, GoldSentence], second: dict[str, GoldSentence], labels: Sequence[str]
-) -> dict[str, Any]:
+def agreement(first: dict[str, GoldSentence], second: dict[str, GoldSentence], labels: Sequence[str]) -> dict[str, Any]:
     """Cohen's kappa per label (and for appreciation polarity) on the sentences both passes annotated."""
     keys = sorted(set(first) & set(second))
     per_label: dict[str, Any] = {}
@@ -321,7 +320,7 @@ def evaluate(
     second_pass: Path | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Report:
-    codebook = codebook or load_codebook()
+    codebook = codebook or codebook_of(nlp)
     labels = codebook.sentence_labels
     docs = load_gold(gold_dir, split=None if split == "all" else split, known_labels=labels)
     if not docs:
@@ -382,7 +381,11 @@ def format_report(report: Report) -> str:
     for name, table in report.confusions.items():
         cols = list(next(iter(table.values())).keys())
         short = [c.split(".")[-1][:6] for c in cols]
-        lines += ["", f"Confusion, {name} (row = gold label, column = label given):", " " * 26 + " ".join(f"{c:>6}" for c in short)]
+        lines += [
+            "",
+            f"Confusion, {name} (row = gold label, column = label given):",
+            " " * 26 + " ".join(f"{c:>6}" for c in short),
+        ]
         for a, row in table.items():
             lines.append(f"  {a:24}" + " ".join(f"{row[c]:6d}" for c in cols))
     if report.agreement:

@@ -86,7 +86,9 @@ def split_of(doc_id: str) -> str:
     return SPLITS[hashlib.sha256(doc_id.encode()).digest()[0] % 2]
 
 
-def parse_codes(codes: str, known_labels: Iterable[str] | None = None) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+def parse_codes(
+    codes: str, known_labels: Iterable[str] | None = None
+) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
     """``"I SE W:begeleiding:+"`` -> ({labels}, {(aspect, polarity)}); raises ValueError with the reason."""
     known = set(known_labels) if known_labels is not None else None
     labels: set[str] = set()
@@ -161,7 +163,7 @@ def read_gold_file(path: Path, known_labels: Iterable[str] | None = None) -> lis
 def load_gold(
     directory: Path | None = None, split: str | None = None, known_labels: Iterable[str] | None = None
 ) -> list[GoldDocument]:
-    """All gold documents of the first annotation pass (files ``reflecties_*``/``evaluaties_*``), optionally one split."""
+    """The gold documents of the first annotation pass (every ``*.txt`` but the second pass), optionally one split."""
     directory = directory or DEFAULT_DIR
     known = list(known_labels) if known_labels is not None else None
     docs: list[GoldDocument] = []

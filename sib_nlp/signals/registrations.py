@@ -7,14 +7,14 @@ registers with spaCy. Extensions are prefixed ``sib_`` and guarded with
 
 from __future__ import annotations
 
-from spacy.language import Language
-from spacy.tokens import Doc
-
 import logging
 from pathlib import Path
 
+from spacy.language import Language
+from spacy.tokens import Doc
+
 from sib_nlp.signals.classifier import SignalClassifier, apply_classifier, find_signal_model
-from sib_nlp.signals.codebook import load_codebook
+from sib_nlp.signals.codebook import Codebook, load_codebook
 from sib_nlp.signals.detectors import SignalDetector
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def register() -> None:
                 raise ValueError(f"{CLASSIFIER_FACTORY} needs model_path (a models/signals/sib_signals-* folder)")
             model = SignalClassifier.load(Path(model_path))
             trained_on = model.meta.get("codebook_digest")
-            current = load_codebook().digest
+            current = nlp.get_pipe("sib_signals").codebook.digest if "sib_signals" in nlp.pipe_names else None
             if trained_on and trained_on != current:
                 log.warning(
                     "signal classifier %s was trained with another codebook (%s, now %s); labels it does not "
@@ -67,6 +67,15 @@ def register() -> None:
             return signal_classifier
 
 
+def codebook_of(nlp: Language) -> Codebook:
+    """The codebook the pipeline's pattern detector uses (the package's codebook if it has none)."""
+    for name in nlp.pipe_names:
+        cb = getattr(nlp.get_pipe(name), "codebook", None)
+        if isinstance(cb, Codebook):
+            return cb
+    return load_codebook()
+
+
 def resolve_signal_model(setting: str | None, models_dir: Path) -> Path | None:
     """The classifier folder for a ``signal_model`` setting: ``auto``, ``none`` or a path."""
     if setting in (None, "", "none"):
@@ -79,9 +88,7 @@ def resolve_signal_model(setting: str | None, models_dir: Path) -> Path | None:
     return path
 
 
-def add_signal_components(
-    nlp: Language, codebook_path: str | None = None, model_path: Path | None = None
-) -> Language:
+def add_signal_components(nlp: Language, codebook_path: str | None = None, model_path: Path | None = None) -> Language:
     """The pattern detector, then (given a trained model) the classifier that refines its signals."""
     factories = {nlp.get_pipe_meta(n).factory for n in nlp.pipe_names}
     if FACTORY not in factories:

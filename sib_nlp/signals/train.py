@@ -26,7 +26,7 @@ from typing import Any
 from spacy.language import Language
 
 from sib_nlp.signals.classifier import MODEL_PREFIX, SignalClassifier, sentence_features
-from sib_nlp.signals.codebook import Codebook, load_codebook
+from sib_nlp.signals.codebook import Codebook
 from sib_nlp.signals.gold import GoldDocument, GoldSentence
 
 C_GRID = (0.1, 0.3, 1.0, 3.0)
@@ -85,12 +85,9 @@ def examples_from_sentences(
 
 
 def _labels_of(nlp: Language) -> list[str]:
-    for name in nlp.pipe_names:
-        pipe = nlp.get_pipe(name)
-        cb = getattr(pipe, "codebook", None)
-        if isinstance(cb, Codebook):
-            return cb.sentence_labels
-    return load_codebook().sentence_labels
+    from sib_nlp.signals.registrations import codebook_of
+
+    return codebook_of(nlp).sentence_labels
 
 
 def _matrix(examples: Sequence[Example], vocab: dict[str, int]):  # noqa: ANN202 - scipy sparse matrix
@@ -118,7 +115,9 @@ def _vocabulary(examples: Sequence[Example], min_count: int = 2) -> dict[str, in
     return {f: i for i, f in enumerate(keep)}
 
 
-def fit(examples: Sequence[Example], labels: Sequence[str], c: float, thresholds: dict[str, float] | None = None) -> SignalClassifier:
+def fit(
+    examples: Sequence[Example], labels: Sequence[str], c: float, thresholds: dict[str, float] | None = None
+) -> SignalClassifier:
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
@@ -175,11 +174,18 @@ def cross_validate(examples: Sequence[Example], labels: Sequence[str], k: int = 
         per_label = {}
         for lab in labels:
             best = max(
-                THRESHOLDS, key=lambda t: (_f1((lab in ex.labels, probs[i][lab] >= t) for i, ex in enumerate(examples)), -abs(t - 0.5))
+                THRESHOLDS,
+                key=lambda t: (
+                    _f1((lab in ex.labels, probs[i][lab] >= t) for i, ex in enumerate(examples)),
+                    -abs(t - 0.5),
+                ),
             )
             f = _f1((lab in ex.labels, probs[i][lab] >= best) for i, ex in enumerate(examples))
             per_label[lab] = {"threshold": best, "f1": round(f, 3)}
-        results[str(c)] = {"labels": per_label, "macro_f1": round(sum(v["f1"] for v in per_label.values()) / len(labels), 3)}
+        results[str(c)] = {
+            "labels": per_label,
+            "macro_f1": round(sum(v["f1"] for v in per_label.values()) / len(labels), 3),
+        }
     patterns = {
         lab: round(_f1((lab in ex.labels, f"pat:{lab}" in ex.features) for ex in examples), 3) for lab in labels
     }
@@ -213,7 +219,9 @@ def train(
     thresholds = {lab: v["threshold"] for lab, v in cv["by_c"][best_c]["labels"].items()}
     model = fit(examples, labels, float(best_c), thresholds)
     model.modes = {
-        lab: "classifier" if cv["by_c"][best_c]["labels"][lab]["f1"] > cv["patterns_only"]["labels"][lab] else "patterns"
+        lab: "classifier"
+        if cv["by_c"][best_c]["labels"][lab]["f1"] > cv["patterns_only"]["labels"][lab]
+        else "patterns"
         for lab in labels
     }
     counts = {lab: sum(lab in ex.labels for ex in examples) for lab in labels}
@@ -269,10 +277,11 @@ def train_signals(
     from sib_nlp.signals.annotation import read_annotations
     from sib_nlp.signals.classifier import SignalClassifier
     from sib_nlp.signals.gold import load_gold
+    from sib_nlp.signals.registrations import codebook_of
 
     settings = settings or Settings()
     nlp = load_dutch(settings.with_overrides(signal_model="none"))
-    codebook = next(nlp.get_pipe(n).codebook for n in nlp.pipe_names if hasattr(nlp.get_pipe(n), "codebook"))
+    codebook = codebook_of(nlp)
     labels = codebook.sentence_labels
     dev = load_gold(gold_dir, split="dev", known_labels=labels)
     examples = examples_from_documents(dev, nlp)
@@ -301,6 +310,8 @@ def train_signals(
             "polarity_macro_f1": report["polarity_macro_f1"],
             "depth_within_one": report["depth"].get("within_one"),
         }
-        SignalClassifier(model.labels, model.vocabulary, model.coef, model.intercept, model.thresholds, meta, model.modes).save(out)
+        SignalClassifier(
+            model.labels, model.vocabulary, model.coef, model.intercept, model.thresholds, meta, model.modes
+        ).save(out)
         model.meta = meta
     return out, model.meta

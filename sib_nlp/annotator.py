@@ -19,8 +19,8 @@ from spacy.language import Language
 
 from sib_nlp.nlp.loader import pipeline_info
 from sib_nlp.privacy.pseudonymise import pseudonymise
-from sib_nlp.signals.codebook import load_codebook
 from sib_nlp.signals.document import document_signals
+from sib_nlp.signals.registrations import codebook_of
 from sib_nlp.text.clean import clean_text
 from sib_nlp.text.language import detect_language
 
@@ -59,7 +59,7 @@ def annotate_records(
     records: Iterable[dict[str, Any]], nlp: Language, max_chars: int = 100_000, batch_size: int = 32
 ) -> Iterator[dict[str, Any]]:
     """Annotate dict records (already parsed); yields one output dict per record, in order."""
-    codebook = load_codebook()
+    codebook = codebook_of(nlp)
     info = pipeline_info(nlp)
     pipe = {"name": info.get("name"), "version": info.get("version"), "source": info.get("source")}
 

@@ -14,7 +14,6 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -26,8 +25,9 @@ from sib_nlp.config import Settings
 from sib_nlp.io.store import Store
 from sib_nlp.nlp.loader import pipeline_info
 from sib_nlp.schemas import SENTENCE_COLUMNS, SIGNAL_COLUMNS
-from sib_nlp.signals.codebook import Codebook, load_codebook
+from sib_nlp.signals.codebook import Codebook
 from sib_nlp.signals.document import document_signals
+from sib_nlp.signals.registrations import codebook_of
 
 log = logging.getLogger(__name__)
 
@@ -130,7 +130,7 @@ def analyse_store(
     progress: Callable[[int, int], None] | None = None,
 ) -> AnalyseSummary:
     """Analyse every document that is new or was analysed with other models."""
-    codebook = codebook or load_codebook()
+    codebook = codebook or codebook_of(nlp)
     key = analysis_key(nlp, codebook)
     todo = store.ids_to_analyse(key)
     total_nl = int(store.scalar("SELECT count(*) FROM documents WHERE language = 'nl'"))
@@ -217,25 +217,40 @@ def save_batch(store: Store, key: str, result: BatchResult) -> None:
     )
 
 
+WORKER_FIELDS = ("pipeline", "models_dir", "codebook", "signal_model")
+
+
+def worker_settings(settings: Settings) -> tuple[tuple[str, str | None], ...]:
+    """The settings a worker needs to build the same pipeline: plain strings, picklable and hashable."""
+    out = []
+    for name in WORKER_FIELDS:
+        value = getattr(settings, name)
+        out.append((name, None if value is None else str(value)))
+    return tuple(out)
+
+
 @functools.cache
-def worker_pipeline(pipeline: str | None, models_dir: str) -> tuple[Language, Codebook]:
+def worker_pipeline(worker: tuple[tuple[str, str | None], ...]) -> tuple[Language, Codebook, Settings]:
     """The Dutch pipeline and codebook, loaded once per worker process."""
     from sib_nlp.nlp import load_dutch
 
-    settings = Settings(pipeline=pipeline, models_dir=Path(models_dir))
-    return load_dutch(settings), load_codebook()
+    settings = Settings().with_overrides(**{k: v for k, v in worker if v is not None})
+    nlp = load_dutch(settings)
+    return nlp, codebook_of(nlp), settings
 
 
-def analyse_batch_on_worker(rows: list[Row], pipeline: str | None, models_dir: str, expected_key: str) -> BatchResult:
+def analyse_batch_on_worker(
+    rows: list[Row], worker: tuple[tuple[str, str | None], ...], expected_key: str
+) -> BatchResult:
     """:func:`analyse_batch` with the worker's own copy of the pipeline; refuses a different model."""
-    nlp, codebook = worker_pipeline(pipeline, models_dir)
+    nlp, codebook, settings = worker_pipeline(worker)
     key = analysis_key(nlp, codebook)
     if key != expected_key:
         raise RuntimeError(
             f"worker has other models than the run (analysis key {key} != {expected_key}); "
             "install the same sib_nlp version and models on every worker"
         )
-    return analyse_batch(rows, nlp, Settings(pipeline=pipeline, models_dir=Path(models_dir)), codebook)
+    return analyse_batch(rows, nlp, settings, codebook)
 
 
 def _stream_texts(store: Store, ids: list[str], chunk: int) -> Iterator[Row]:
