@@ -217,7 +217,7 @@ def save_batch(store: Store, key: str, result: BatchResult) -> None:
     )
 
 
-WORKER_FIELDS = ("pipeline", "models_dir", "codebook", "signal_model")
+WORKER_FIELDS = ("pipeline", "models_dir", "codebook", "signal_model", "extra_detectors")
 
 
 def worker_settings(settings: Settings) -> tuple[tuple[str, str | None], ...]:
@@ -225,6 +225,8 @@ def worker_settings(settings: Settings) -> tuple[tuple[str, str | None], ...]:
     out = []
     for name in WORKER_FIELDS:
         value = getattr(settings, name)
+        if isinstance(value, tuple):
+            value = ",".join(value) or None
         out.append((name, None if value is None else str(value)))
     return tuple(out)
 

@@ -37,6 +37,8 @@ class Settings:
     pipeline: str | None = None
     # the signal codebook (YAML); None = the one in the package (sib_nlp/resources/codebook.yaml)
     codebook: Path | None = None
+    # spaCy factories of extra signal detectors (plug-ins), run after the pattern detector
+    extra_detectors: tuple[str, ...] = ()
     # the trained signal classifier: "auto" = newest models/signals/sib_signals-*, "none" = patterns only, or a path
     signal_model: str = "auto"
     # text limits (characters / bytes) and the language filter
@@ -73,6 +75,9 @@ _PATH_FIELDS = {"store_path", "models_dir", "themes_dir", "reports_dir", "ud_dir
 def _coerce(name: str, value: Any) -> Any:
     if name in _PATH_FIELDS and value is not None:
         return Path(value).expanduser()
+    if name == "extra_detectors":
+        items = value.split(",") if isinstance(value, str) else list(value or ())
+        return tuple(str(x).strip() for x in items if str(x).strip())
     return value
 
 

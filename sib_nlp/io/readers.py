@@ -379,20 +379,11 @@ READERS: dict[str, Reader] = {
 }
 
 
-def register_reader(suffix: str, reader: Reader) -> None:
-    """Add a reader for a file suffix (``.sav``, ``.json`` of a survey tool, ...)."""
-    READERS[suffix.lower()] = reader
-
-
-def load_entry_point_readers() -> None:
-    from importlib.metadata import entry_points
-
-    for ep in entry_points(group="sib_nlp.readers"):
-        register_reader(ep.name if ep.name.startswith(".") else "." + ep.name, ep.load())
-
-
 def discover_files(inputs: list[Path]) -> tuple[list[Path], list[str]]:
     """Files to read under the given files/folders, and messages about inputs that do not exist."""
+    from sib_nlp.plugins import load_plugins
+
+    load_plugins()  # readers of installed plug-ins count as known suffixes
     files: list[Path] = []
     problems: list[str] = []
     for inp in inputs:

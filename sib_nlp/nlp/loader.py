@@ -126,6 +126,7 @@ def add_project_components(nlp: Language, with_signals: bool = True, settings: S
             nlp,
             codebook_path=str(settings.codebook) if settings.codebook else None,
             model_path=resolve_signal_model(settings.signal_model, settings.models_dir),
+            extra_detectors=settings.extra_detectors,
         )
     return nlp
 

@@ -8,6 +8,7 @@ registers with spaCy. Extensions are prefixed ``sib_`` and guarded with
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 from spacy.language import Language
@@ -88,11 +89,29 @@ def resolve_signal_model(setting: str | None, models_dir: Path) -> Path | None:
     return path
 
 
-def add_signal_components(nlp: Language, codebook_path: str | None = None, model_path: Path | None = None) -> Language:
-    """The pattern detector, then (given a trained model) the classifier that refines its signals."""
+def add_signal_components(
+    nlp: Language,
+    codebook_path: str | None = None,
+    model_path: Path | None = None,
+    extra_detectors: Sequence[str] = (),
+) -> Language:
+    """The pattern detector, any extra detectors (plug-ins), then (given a trained model) the classifier."""
     factories = {nlp.get_pipe_meta(n).factory for n in nlp.pipe_names}
     if FACTORY not in factories:
         nlp.add_pipe(FACTORY, name="sib_signals", config={"codebook_path": codebook_path})
+    if extra_detectors:
+        from sib_nlp.plugins import load_plugins
+
+        load_plugins()
+    for name in extra_detectors:
+        if name not in Language.factories:
+            raise ValueError(
+                f"extra detector {name!r} is not registered; register it with sib_nlp.plugins.register_detector "
+                "or an entry point in the group sib_nlp.detectors"
+            )
+        if name not in factories:
+            nlp.add_pipe(name, name=name)
+            factories.add(name)
     if model_path is not None and CLASSIFIER_FACTORY not in factories:
         nlp.add_pipe(CLASSIFIER_FACTORY, name="sib_signal_classifier", config={"model_path": str(model_path)})
         model = nlp.get_pipe("sib_signal_classifier").model  # type: ignore[attr-defined]

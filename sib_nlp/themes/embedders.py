@@ -192,10 +192,9 @@ def make_embedder(spec: str = "use", **kwargs: Any) -> Embedder:
     if spec.startswith("sentence-transformers:"):
         return SentenceTransformerEmbedder(spec.split(":", 1)[1])
     if spec not in EMBEDDERS:
-        from importlib.metadata import entry_points
+        from sib_nlp.plugins import load_plugins
 
-        for ep in entry_points(group="sib_nlp.embedders"):
-            EMBEDDERS.setdefault(ep.name, ep.load())
+        load_plugins()
     if spec not in EMBEDDERS:
         raise ValueError(f"unknown embedding backend {spec!r}; known: {', '.join(EMBEDDERS)}")
     return EMBEDDERS[spec](**kwargs)
