@@ -58,7 +58,12 @@ def _setup_logging(verbose: bool) -> None:
 
 
 def settings() -> Settings:
-    return load_settings(STATE["config"], store_path=STATE["store"], pipeline=STATE["pipeline"])  # type: ignore[arg-type]
+    return load_settings(
+        STATE["config"],  # type: ignore[arg-type]
+        store_path=STATE["store"],
+        pipeline=STATE["pipeline"],
+        embedder=STATE.get("embedder"),
+    )
 
 
 def fail(message: str, code: int = 2) -> None:
@@ -187,8 +192,13 @@ def analyse(
         typer.Option(help="Run the batches on Dask: a scheduler address (tcp://host:8786) or 'local'."),
     ] = None,
     workers: Annotated[int, typer.Option(help="Workers of a local Dask cluster (with --dask local).")] = 2,
+    embedder: Annotated[
+        str | None, typer.Option(help="Embeddings for themes: use, tfidf, sentence-transformers:PATH or a plug-in.")
+    ] = None,
 ) -> None:
     """Parse new texts, detect signals and assign themes (only what changed since the last run)."""
+    if embedder:
+        STATE["embedder"] = embedder
     if dask:
         _prefect_env()
         from pipelines.flows import analyse_on_dask

@@ -50,6 +50,8 @@ class Settings:
     batch_size: int = 64
     n_process: int = 1
     theme_unit: str = "sentence"  # "sentence" or "paragraph"
+    # sentence embeddings for themes: "use", "tfidf", "sentence-transformers:<path>" or a registered plug-in
+    embedder: str = "use"
     min_group_size: int = 5  # groups with fewer participants are not broken out
     bootstrap_samples: int = 1000
     random_state: int = 42

@@ -44,7 +44,7 @@ from sib_nlp.schemas import (
     WAVES,
 )
 from sib_nlp.signals.codebook import Codebook, load_codebook
-from sib_nlp.signals.registrations import codebook_of
+from sib_nlp.signals.registrations import classifier_of, codebook_of
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -107,7 +107,7 @@ def analyse_step(
     settings: Settings,
     refit_themes: bool = False,
     progress: Progress | None = None,
-    embedder: str = "use",
+    embedder: str | None = None,
     submit: Callable[[list, str], Any] | None = None,
     batch_docs: int = 256,
     in_flight: int = 4,
@@ -153,7 +153,7 @@ def analyse_step(
                 for future in pending:
                     collect(future)
                 summary = AnalyseSummary(done, total_nl - done, n_sents, n_sigs, key)
-            themes_info = themes_step(store, settings, refit=refit_themes, embedder_spec=embedder)
+            themes_info = themes_step(store, settings, refit=refit_themes, embedder_spec=embedder or settings.embedder)
             store.con.execute("INSERT OR REPLACE INTO meta VALUES ('pipeline', ?)", [json.dumps(pipeline_info(nlp))])
             store.con.execute("INSERT OR REPLACE INTO meta VALUES ('signals', ?)", [json.dumps(signal_model_info(nlp))])
         except Exception as exc:
@@ -164,12 +164,15 @@ def analyse_step(
     return result
 
 
-def themes_step(store: Store, settings: Settings, refit: bool = False, embedder_spec: str = "use") -> dict[str, Any]:
+def themes_step(
+    store: Store, settings: Settings, refit: bool = False, embedder_spec: str | None = None
+) -> dict[str, Any]:
     """Fit (or apply the saved) theme model to all reflection units; store themes and assignments."""
     from sib_nlp.themes.embedders import CachedEmbedder, make_embedder
     from sib_nlp.themes.model import ThemeConfig, ThemeModel
     from sib_nlp.themes.units import build_units
 
+    embedder_spec = embedder_spec or settings.embedder
     docs = store.documents("WHERE language = 'nl'")
     units = build_units(docs[docs["text_type"] != "evaluatie"], store.sentences(), settings.theme_unit)
     embedder = CachedEmbedder(make_embedder(embedder_spec), store.get_embeddings, store.put_embeddings)
@@ -178,7 +181,17 @@ def themes_step(store: Store, settings: Settings, refit: bool = False, embedder_
     model: ThemeModel | None = None
     if not refit and current.is_file():
         folder = themes_root / json.loads(current.read_text(encoding="utf-8"))["model"]
-        if (folder / "meta.json").is_file():
+        saved = (
+            json.loads((folder / "meta.json").read_text(encoding="utf-8")) if (folder / "meta.json").is_file() else {}
+        )
+        if saved and saved.get("config", {}).get("embedder", "use") != embedder_spec:
+            log.warning(
+                "themes: the saved model %s was fitted with embedder %r, not %r: fitting a new one",
+                folder.name,
+                saved.get("config", {}).get("embedder"),
+                embedder_spec,
+            )
+        elif saved:
             model = ThemeModel.load(folder, embedder).transform(units)
             model_id = folder.name
             log.info("themes: applied saved model %s to %d units", model_id, len(units))
@@ -265,8 +278,8 @@ def load_report_inputs(store: Store, period: str | None) -> ReportInputs:
 def signal_model_info(nlp: Any) -> dict[str, Any]:
     """Which signal detectors ran and, for a trained classifier, its measured quality on the gold test part."""
     info: dict[str, Any] = {"detectors": [n for n in nlp.pipe_names if n.startswith("sib_signal")]}
-    if "sib_signal_classifier" in nlp.pipe_names:
-        model = nlp.get_pipe("sib_signal_classifier").model
+    model = classifier_of(nlp)
+    if model is not None:
         info["model"] = nlp.meta.get("sib_signal_model")
         info["evaluation"] = model.meta.get("evaluation")
         info["codebook_matches"] = model.meta.get("codebook_digest") == codebook_of(nlp).digest

@@ -106,3 +106,26 @@ def test_a_new_codebook_label_is_picked_up_without_code_changes(tmp_path):
     nlp = _blank(Settings(codebook=path, signal_model="none"))
     doc = nlp("Ik heb een nieuwe werkvorm uitgeprobeerd.")
     assert "leren.experimenteren" in {s["label"] for s in doc._.sib_signals}
+
+
+@pytest.mark.slow
+def test_a_plugin_embedder_drives_the_themes_and_switching_embedders_refits(plugin, settings, tmp_path):
+    import json
+
+    from sib_nlp.pipeline import analyse_step, ingest_step
+
+    path = tmp_path / "export.regels"
+    lines = [
+        f"P{i}|intake|Ik werk samen met de gemeente aan {t}. Ik heb geleerd om eerst te luisteren."
+        for i, t in enumerate(["wonen", "water", "energie", "jeugdzorg", "onderwijs", "mobiliteit"])
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ingest_step([path], settings)
+    first = analyse_step(settings.with_overrides(embedder="woordhash"))
+    assert first["themes"]["embedder"] == "woordhash-64"
+    current = json.loads((settings.themes_dir / "current.json").read_text(encoding="utf-8"))["model"]
+    again = analyse_step(settings.with_overrides(embedder="woordhash"))
+    assert json.loads((settings.themes_dir / "current.json").read_text(encoding="utf-8"))["model"] == current
+    assert again["themes"]["cache_misses"] == 0  # embeddings came from the store
+    analyse_step(settings.with_overrides(embedder="tfidf"))
+    assert json.loads((settings.themes_dir / "current.json").read_text(encoding="utf-8"))["model"] != current

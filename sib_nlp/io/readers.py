@@ -95,9 +95,9 @@ def map_columns(headers: list[str], column_map: dict[str, str] | None = None) ->
         if canonical in taken:
             continue
         for name in names:
-            header = by_norm.get(_norm(name))
-            if header is not None and header not in mapping:
-                mapping[header] = canonical
+            found = by_norm.get(_norm(name))
+            if found is not None and found not in mapping:
+                mapping[found] = canonical
                 break
     return mapping
 
@@ -303,8 +303,8 @@ def read_jsonl(path: Path, column_map: dict[str, str] | None = None) -> Iterator
         if not isinstance(obj, dict):
             yield RawRecord(str(path), lineno, {"_error": "a line must be a JSON object"})
             continue
-        mapping = map_columns(list(obj), column_map)
-        fields = {mapping.get(k, k): v for k, v in obj.items()}
+        mapping = map_columns([str(k) for k in obj], column_map)
+        fields = {mapping.get(str(k)) or str(k): v for k, v in obj.items()}
         yield RawRecord(str(path), lineno, fields)
 
 

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 # Linking morphemes between compound parts of nouns and adjectives
 # (regering+s+vorming, boek+en+kast, ziekte+kosten).
@@ -86,7 +87,8 @@ def plain_lemma(form: str, lemma: str, upos: str) -> str:
 
 def read_conllu(path: Path) -> Iterator[Sentence]:
     """Yield the sentences of a CoNLL-U file (multi-word ranges and empty nodes skipped)."""
-    sent_id, text, tokens = "", "", []
+    sent_id, text = "", ""
+    tokens: list[Any] = []
     with open(path, encoding="utf-8") as fh:
         for lineno, raw in enumerate(fh, start=1):
             line = raw.rstrip("\n")
@@ -215,7 +217,7 @@ def to_doc(vocab, sentences: list[Sentence]):  # noqa: ANN001 - spaCy Vocab
         morphs=morphs,
         heads=heads,
         deps=deps,
-        sent_starts=starts,
+        sent_starts=list[bool | int | None](starts),
     )
 
 

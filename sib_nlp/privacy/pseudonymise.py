@@ -485,7 +485,7 @@ def extend_with_surnames(text: str, spans: list[Span]) -> list[Span]:
 def _follows_name(text: str, start: int, taken: list[tuple[int, int]]) -> bool:
     """Is the word before "en" (just before ``start``) part of a name span?"""
     m = re.search(r"(\S+)\s+en\s+$", text[:start])
-    return bool(m) and any(a <= m.start(1) < b for a, b in taken)
+    return m is not None and any(a <= m.start(1) < b for a, b in taken)
 
 
 def _resolve(spans: list[Span]) -> list[Span]:

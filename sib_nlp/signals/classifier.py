@@ -38,7 +38,7 @@ MODEL_PREFIX = "sib_signals-"
 
 
 def sentence_features(
-    tokens: Sequence[Any], pattern_signals: Iterable[dict[str, Any]], labels: Sequence[str]
+    tokens: Iterable[Any], pattern_signals: Iterable[dict[str, Any]], labels: Sequence[str]
 ) -> set[str]:
     """The named binary/real features of one sentence; real-valued ones are ``name=value`` strings."""
     feats: set[str] = set()
@@ -116,7 +116,7 @@ class SignalClassifier:
     # -- persistence ------------------------------------------------------------------
     def save(self, directory: Path) -> Path:
         directory.mkdir(parents=True, exist_ok=True)
-        names = [None] * len(self.vocabulary)
+        names = [""] * len(self.vocabulary)
         for f, i in self.vocabulary.items():
             names[i] = f
         model = {

@@ -144,3 +144,63 @@ def load_codebook(path: str | None = None) -> Codebook:
     except (OSError, yaml.YAMLError) as exc:
         raise CodebookError(f"{p}: cannot read codebook ({exc})") from exc
     return parse_codebook(data, str(p))
+
+
+def render_markdown(codebook: Codebook) -> str:
+    """The codebook as a Markdown page for annotators and readers (``docs/codebook.md``)."""
+    out = [
+        f"# Codebook (versie {codebook.version})",
+        "",
+        "Generated from `sib_nlp/resources/codebook.yaml` by `python scripts/render_codebook.py`; "
+        "do not edit this page, edit the YAML. The same file drives the detectors, the report's method "
+        "section and annotation.",
+        "",
+        "| label | naam | definitie |",
+        "|---|---|---|",
+    ]
+    for lab in codebook.labels.values():
+        out.append(f"| `{lab.id}` | {lab.name} | {lab.definition} |")
+    for lab in codebook.labels.values():
+        out += ["", f"## {lab.name} (`{lab.id}`)", "", lab.definition, ""]
+        for title, items in (
+            ("Wel", lab.include),
+            ("Niet", lab.exclude),
+            ("Voorbeelden", lab.examples),
+            ("Tegenvoorbeelden", lab.counter_examples),
+        ):
+            if items:
+                out += [f"**{title}**", ""] + [f"- {x}" for x in items] + [""]
+        if lab.partners:
+            out += [f"**Soorten partners**: {', '.join(lab.partners)}", ""]
+        if lab.patterns:
+            pats = ", ".join(f"`{' '.join(p.words)}` ({p.weight:g})" for p in lab.patterns)
+            out += [f"**Patronen** (lemma's of woordvormen, met gewicht): {pats}", ""]
+    out += ["", "## Soorten samenwerkingspartners", "", "| soort | binnen het ministerie | termen |", "|---|---|---|"]
+    for kind in codebook.partners.values():
+        terms = ", ".join(" ".join(t) for t in kind.terms)
+        out.append(f"| {kind.id} | {'ja' if kind.internal else 'nee'} | {terms} |")
+    out += [
+        "",
+        "## Waardering",
+        "",
+        "Positief: " + ", ".join(" ".join(p) for p in codebook.appreciation_positive),
+        "",
+        "Neutraal: " + ", ".join(" ".join(p) for p in codebook.appreciation_neutral),
+        "",
+        "Negatief: " + ", ".join(" ".join(p) for p in codebook.appreciation_negative),
+        "",
+        "| aspect | woorden |",
+        "|---|---|",
+    ]
+    for aspect, aspect_terms in codebook.aspects.items():
+        out.append(f"| {aspect} | {', '.join(' '.join(t) for t in aspect_terms)} |")
+    out += ["", "## Reflectiediepte", ""]
+    out += [f"- {level}: {name}" for level, name in sorted(codebook.depth_levels.items())]
+    out += [
+        "",
+        "Ontkenning: " + ", ".join(sorted(codebook.negators)),
+        "",
+        "Voorbehoud: " + ", ".join(" ".join(h) for h in codebook.hedges),
+        "",
+    ]
+    return "\n".join(out)

@@ -81,7 +81,7 @@ class TokenKeys(list):
         return self.positions.get(word, [])
 
 
-def token_keys(sent: Span | Sequence) -> TokenKeys:
+def token_keys(sent: Doc | Span | Sequence) -> TokenKeys:
     """For each token: the lower-cased form and lemma it can be matched on."""
     keys = []
     for t in sent:
@@ -139,7 +139,7 @@ class PhraseSet:
         todo = list(self.wild)
         for word in keys.positions:
             todo.extend(self.by_first.get(word, ()))
-        out = []
+        out: list[tuple[int, int, int]] = []
         for n in sorted(set(todo)):
             out.extend((n, s, e) for s, e in find_phrase(keys, self.phrases[n]))
         return out

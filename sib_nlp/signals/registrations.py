@@ -24,6 +24,16 @@ FACTORY = "sib_signal_patterns_v1"
 CLASSIFIER_FACTORY = "sib_signal_classifier_v1"
 
 
+class SignalClassifierComponent:
+    """The pipeline component around a :class:`SignalClassifier` (``nlp.get_pipe(...).model``)."""
+
+    def __init__(self, model: SignalClassifier):
+        self.model = model
+
+    def __call__(self, doc: Doc) -> Doc:
+        return apply_classifier(doc, self.model)
+
+
 def register() -> None:
     if not Doc.has_extension("sib_signals"):
         Doc.set_extension("sib_signals", default=None)
@@ -46,12 +56,12 @@ def register() -> None:
             requires=["doc._.sib_signals"],
             default_config={"model_path": None},
         )
-        def make_signal_classifier(nlp: Language, name: str, model_path: str | None):  # noqa: ANN202
+        def make_signal_classifier(nlp: Language, name: str, model_path: str | None) -> SignalClassifierComponent:
             if not model_path:
                 raise ValueError(f"{CLASSIFIER_FACTORY} needs model_path (a models/signals/sib_signals-* folder)")
             model = SignalClassifier.load(Path(model_path))
             trained_on = model.meta.get("codebook_digest")
-            current = nlp.get_pipe("sib_signals").codebook.digest if "sib_signals" in nlp.pipe_names else None
+            current = codebook_of(nlp).digest
             if trained_on and trained_on != current:
                 log.warning(
                     "signal classifier %s was trained with another codebook (%s, now %s); labels it does not "
@@ -60,12 +70,7 @@ def register() -> None:
                     trained_on,
                     current,
                 )
-
-            def signal_classifier(doc: Doc) -> Doc:
-                return apply_classifier(doc, model)
-
-            signal_classifier.model = model  # type: ignore[attr-defined]
-            return signal_classifier
+            return SignalClassifierComponent(model)
 
 
 def codebook_of(nlp: Language) -> Codebook:
@@ -75,6 +80,15 @@ def codebook_of(nlp: Language) -> Codebook:
         if isinstance(cb, Codebook):
             return cb
     return load_codebook()
+
+
+def classifier_of(nlp: Language) -> SignalClassifier | None:
+    """The trained classifier in the pipeline, if there is one."""
+    for name in nlp.pipe_names:
+        pipe = nlp.get_pipe(name)
+        if isinstance(pipe, SignalClassifierComponent):
+            return pipe.model
+    return None
 
 
 def resolve_signal_model(setting: str | None, models_dir: Path) -> Path | None:
@@ -114,6 +128,7 @@ def add_signal_components(
             factories.add(name)
     if model_path is not None and CLASSIFIER_FACTORY not in factories:
         nlp.add_pipe(CLASSIFIER_FACTORY, name="sib_signal_classifier", config={"model_path": str(model_path)})
-        model = nlp.get_pipe("sib_signal_classifier").model  # type: ignore[attr-defined]
+        model = classifier_of(nlp)
+        assert model is not None
         nlp.meta["sib_signal_model"] = {"path": str(model_path), "version": model.version, "sha256": model.digest}
     return nlp

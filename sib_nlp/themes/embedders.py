@@ -32,7 +32,9 @@ import numpy as np
 class Embedder:
     """The interface: a ``name`` (stored with cached vectors and saved models) and ``embed``."""
 
-    name: str = "embedder"
+    @property
+    def name(self) -> str:
+        return type(self).__name__
 
     def embed(self, documents: list[str], verbose: bool = False) -> np.ndarray:
         raise NotImplementedError
@@ -70,7 +72,7 @@ class USEEmbedder(Embedder):
     def __init__(self, threads: int = 1, batch_size: int = 256):
         self.threads = threads
         self.batch_size = batch_size
-        self._model = None
+        self._model: Any = None
 
     @property
     def name(self) -> str:
@@ -99,7 +101,7 @@ class SentenceTransformerEmbedder(Embedder):
 
     def __init__(self, model_name_or_path: str):
         self.model_name_or_path = model_name_or_path
-        self._model = None
+        self._model: Any = None
 
     @property
     def name(self) -> str:
@@ -119,7 +121,7 @@ class TfidfSvdEmbedder(Embedder):
     def __init__(self, n_components: int = 128, random_state: int = 42):
         self.n_components = n_components
         self.random_state = random_state
-        self._pipeline = None
+        self._pipeline: Any = None
 
     @property
     def name(self) -> str:

@@ -217,7 +217,7 @@ class ThemeModel:
         self.outliers_before_ = float(np.mean(self.topics_ == OUTLIER)) if len(self.topics_) else 0.0
         self.theme_ids_ = {i: t.id for i, t in enumerate(self.programme_themes)}
         self.terms_ = {i: list(t.seed_terms[: self.config.top_n_words]) for i, t in enumerate(self.programme_themes)}
-        self.topic_model_ = None
+        self.topic_model_: Any = None
 
     def _fit_bertopic(self) -> None:
         from bertopic import BERTopic

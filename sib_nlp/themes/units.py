@@ -6,6 +6,8 @@ and aggregated back to documents and participants afterwards.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 MIN_WORDS = 4  # "Klaar." or "Geen." says nothing about a theme
@@ -33,7 +35,8 @@ def build_units(documents: pd.DataFrame, sentences: pd.DataFrame, unit: str = "s
         rows = []
         for doc_id, group in sents.sort_values(["document_id", "idx"]).groupby("document_id", sort=False):
             text = texts.get(doc_id, "")
-            para, current = 0, []
+            para = 0
+            current: list[Any] = []
             last_end = 0
             for s in group.itertuples():
                 if current and "\n\n" in text[last_end : s.start_char]:
