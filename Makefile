@@ -1,9 +1,9 @@
 # The two commands of the README:
 #   make install   install everything, build deduce's tables, run the demo on the sample corpus
-#   make test      run the test suite
+#   make test      lint (ruff, mypy), then the test suite
 PYTHON ?= python
 
-.PHONY: install test test-fast lint browser demo
+.PHONY: install test test-fast lint docs browser demo
 
 install:
 	$(PYTHON) -m pip install -e ".[dev,dask]"
@@ -11,16 +11,19 @@ install:
 	sib-nlp setup
 	sib-nlp demo
 
-test:
+test: lint
 	$(PYTHON) -m pytest
 
 test-fast:
 	$(PYTHON) -m pytest -m "not slow"
 
 lint:
-	ruff check sib_nlp pipelines tests
-	ruff format --check sib_nlp pipelines tests
+	ruff check sib_nlp pipelines tests examples benchmarks scripts
+	ruff format --check sib_nlp pipelines tests examples benchmarks scripts
 	mypy sib_nlp
+
+docs:
+	mkdocs build --strict
 
 browser:
 	bash scripts/install-browser.sh
