@@ -87,7 +87,7 @@ def main() -> None:
     nlp(texts[0])  # warm-up
     t, _ = timed(lambda: sum(1 for _ in nlp.tokenizer.pipe(texts, batch_size=256)))
     wps["tokenizer"] = words / t
-    no_signals = [p for p in nlp.pipe_names if p == "sib_signals"]
+    no_signals = [p for p in nlp.pipe_names if p.startswith("sib_signal")]  # patterns and classifier
 
     def run(n: int = 1) -> int:
         return sum(1 for _ in nlp.pipe(texts, batch_size=64, n_process=n))
@@ -241,7 +241,7 @@ def markdown(r: dict) -> str:
         "tokenizer": "spaCy tokenizer alone (ceiling)",
         "pipeline_1p": "Dutch pipeline, 1 process",
         "pipeline_2p": "Dutch pipeline, 2 processes",
-        "pipeline_signals_1p": "Dutch pipeline + signal detector, 1 process",
+        "pipeline_signals_1p": "Dutch pipeline + signal detectors (patterns and classifier), 1 process",
         "full_path_1p": "full path (ingest + analyse + store), 1 process",
         "full_path_2p": "full path, analysis in 2 processes",
     }
