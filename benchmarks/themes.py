@@ -106,6 +106,16 @@ def main() -> None:
         aris.append(adjusted_rand_score([base[i] for i in ids], [other[i] for i in ids]))
     terms = [t.split(", ") for t in res.themes["top_terms"] if t]
     doc_sets = [set(str(x).split()) for x in units["terms"]]
+    # co-occurrence within the whole text (a reflection) as well as within one sentence
+    per_text: dict[str, set[str]] = {}
+    for d, x in zip(units["document_id"], units["terms"], strict=True):
+        per_text.setdefault(d, set()).update(str(x).split())
+    # guidance by the one-line theme descriptions instead of example sentences (the prototypes)
+    import dataclasses
+
+    described = tuple(dataclasses.replace(t, examples=()) for t in load_programme_themes())
+    by_description = ThemeModel(embedder, programme_themes=described).fit(units).results()
+    found_by_description = set(by_description.themes["codebook_theme"]) - {"nieuw"}
     top10 = [w for ws in terms for w in ws[:10]]
     found = set(res.themes["codebook_theme"]) - {"nieuw"}
     result = {
@@ -119,10 +129,14 @@ def main() -> None:
         "n_new_themes": res.info["n_new_themes"],
         "programme_themes_found": f"{len(found)}/{len(load_programme_themes())}",
         "npmi_top5": round(npmi(terms, doc_sets), 4),
+        "npmi_top5_within_texts": round(npmi(terms, list(per_text.values())), 4),
         "diversity_top10": round(len(set(top10)) / max(1, len(top10)), 4),
         "ari_vs_shuffled": [round(a, 4) for a in aris],
         "ari_min": round(min(aris), 4) if aris else None,
         "unassigned_in_first_run": int((first.topics_ == OUTLIER).sum()),
+        "largest_theme_share": round(float(res.themes["size"].max() / len(units)), 4) if len(res.themes) else None,
+        "guided_by_descriptions_themes_found": f"{len(found_by_description)}/{len(load_programme_themes())}",
+        "guided_by_descriptions_outlier_share": by_description.info["outlier_share"],
         "machine": f"{platform.machine()}, {platform.python_version()}",
     }
     out = Path(args.out)

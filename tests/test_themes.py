@@ -122,3 +122,27 @@ def test_bertopic_fit_save_and_apply(tmp_path):
     applied = ThemeModel.load(folder, embedder).transform(_units(texts[:10]))
     assigned = applied.results().assignments
     assert len(assigned) == 10 and (assigned["theme_id"] != OUTLIER).mean() >= 0.8
+
+
+@pytest.mark.slow
+def test_repeated_units_are_clustered_once_and_share_their_theme():
+    rng = np.random.default_rng(1)
+    words_a = ["gemeente", "provincie", "bewoners", "werkbezoek", "wijk", "regio", "ondernemers"]
+    words_b = ["archief", "kelder", "kasten", "labels", "dossiers", "nummering", "scanner"]
+    distinct = []
+    for i in range(60):
+        pool = words_a if i % 2 else words_b
+        distinct.append("Vandaag " + " ".join(rng.choice(pool, 5)) + f" en nog wat meer tekst {i}.")
+    boilerplate = "Vul hieronder uw reflectie in op de vragen van het formulier."
+    texts = distinct + [boilerplate] * 200  # a copied form instruction outnumbers everything else
+    embedder = TfidfSvdEmbedder(n_components=24)
+    embedder.fit(distinct + [boilerplate])
+    model = ThemeModel(embedder, ThemeConfig(min_similarity=0.99)).fit(_units(texts))
+    result = model.results()
+    copies = result.assignments.iloc[60:]
+    assert copies["theme_id"].nunique() == 1  # every copy gets the same theme (or outlier)
+    # the 200 copies are one point: they neither form a theme of their own nor swamp the minimum size
+    assert len(result.themes) >= 2
+    by_unit = result.assignments.set_index("unit_id")["theme_id"]
+    first_half = by_unit.iloc[:60]
+    assert (first_half != OUTLIER).mean() >= 0.8

@@ -13,7 +13,10 @@ deterministic and order-independent (run-to-run stability is a requirement),
 needs no numba compilation, and in our benchmark clusters as well (see
 docs/themes.md).
 
-Small corpora: with fewer than ``min_units_for_clustering`` units density
+Repeated units: clustering runs on the distinct unit texts (a sentence copied
+into many texts is one point), and every copy gets its original's theme.
+
+Small corpora: with fewer than ``min_units_for_clustering`` distinct units density
 clustering is meaningless; then units are only matched to the programme themes
 (zero-shot by embedding similarity) and the message says so.
 """
@@ -178,11 +181,12 @@ class ThemeModel:
         self.embeddings_ = self.embedder.embed(texts) if len(texts) else np.zeros((0, 1))
         self.theme_embeddings_ = self._prototypes()
         self.data_hash_ = hashlib.sha256("\n".join(sorted(texts)).encode("utf-8")).hexdigest()[:16]
-        if len(units) < cfg.min_units_for_clustering:
+        distinct = len(set(texts))
+        if distinct < cfg.min_units_for_clustering:
             self.mode_ = "zero-shot"
             self.message_ = (
-                f"Te weinig tekst-eenheden ({len(units)}) voor clustering (minimaal {cfg.min_units_for_clustering}); "
-                "alleen toegekend aan de programmathema's."
+                f"Te weinig verschillende tekst-eenheden ({distinct}) voor clustering "
+                f"(minimaal {cfg.min_units_for_clustering}); alleen toegekend aan de programmathema's."
             )
             log.warning(self.message_)
             self._fit_zero_shot()
@@ -227,12 +231,21 @@ class ThemeModel:
         from sklearn.feature_extraction.text import CountVectorizer
 
         cfg = self.config
-        n = len(self.units_)
+        # fit on distinct texts: a sentence repeated across texts (boilerplate, a copied form question,
+        # a double submission) is one point, not a dense clump that HDBSCAN mistakes for a theme or that
+        # inflates the minimum cluster size; every copy then gets its original's theme
+        texts = self.units_["text"].tolist()
+        first: dict[str, int] = {}
+        for i, t in enumerate(texts):
+            first.setdefault(t, i)
+        keep = np.array(sorted(first.values()), dtype=int)
+        inverse = np.array([int(np.searchsorted(keep, first[t])) for t in texts], dtype=int)
+        n = len(keep)
         mcs = cfg.min_cluster_size or max(5, int(0.015 * n))
         prototypes = {t.key: self.theme_embeddings_[i] for i, t in enumerate(self.programme_themes)}
         self.topic_model_ = BERTopic(
             embedding_model=as_bertopic_backend(self.embedder, prototypes),
-            umap_model=PCA(n_components=min(cfg.n_components, n - 1), random_state=cfg.random_state),
+            umap_model=PCA(n_components=max(1, min(cfg.n_components, n - 1)), random_state=cfg.random_state),
             # "leaf" gives several homogeneous clusters instead of one catch-all blob on small corpora
             hdbscan_model=HDBSCAN(
                 min_cluster_size=mcs,
@@ -253,15 +266,16 @@ class ThemeModel:
             calculate_probabilities=False,
             verbose=False,
         )
-        docs = self._terms_docs(self.units_)
-        topics, _ = self.topic_model_.fit_transform(docs, self.embeddings_)
-        topics = np.asarray(topics)
-        self.outliers_before_ = float(np.mean(topics == OUTLIER))
-        self.topics_ = self._reduce_outliers(docs, topics)
+        all_docs = self._terms_docs(self.units_)
+        docs = [all_docs[i] for i in keep]
+        embeddings = self.embeddings_[keep]
+        topics = np.asarray(self.topic_model_.fit_transform(docs, embeddings)[0])
+        self.outliers_before_ = float(np.mean(topics[inverse] == OUTLIER))
+        self.topics_ = self._reduce_outliers(docs, topics, embeddings)[inverse]
         self.probabilities_ = self._assignment_strength(self.embeddings_, self.topics_)
         self._name_topics()
 
-    def _reduce_outliers(self, docs: list[str], topics: np.ndarray) -> np.ndarray:
+    def _reduce_outliers(self, docs: list[str], topics: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
         """Give outlier units the nearest theme when it is similar enough (the same on fit and apply)."""
         cfg = self.config
         if cfg.reduce_outliers and (topics == OUTLIER).any() and len(set(topics) - {OUTLIER}) > 0:
@@ -270,7 +284,7 @@ class ThemeModel:
                     docs,
                     list(topics),
                     strategy="embeddings",
-                    embeddings=self.embeddings_,
+                    embeddings=embeddings,
                     threshold=cfg.outlier_threshold,
                 )
             )
@@ -454,7 +468,7 @@ class ThemeModel:
         topics, _ = self.topic_model_.transform(docs, self.embeddings_)
         topics = np.asarray(topics)
         self.outliers_before_ = float(np.mean(topics == OUTLIER))
-        self.topics_ = self._reduce_outliers(docs, topics)
+        self.topics_ = self._reduce_outliers(docs, topics, self.embeddings_)
         self.probabilities_ = self._assignment_strength(self.embeddings_, self.topics_)
         return self
 
