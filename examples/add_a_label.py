@@ -29,7 +29,7 @@ import pandas as pd
 import yaml
 
 from sib_nlp.signals.codebook import DEFAULT_CODEBOOK
-from sib_nlp.signals.gold import DEFAULT_DIR, split_of
+from sib_nlp.signals.gold import DEFAULT_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 LABEL = "leren.experimenteren"
@@ -63,18 +63,6 @@ def sib_nlp(config: Path, *args: str) -> str:
     return result.stdout
 
 
-def gold_ids(prefix: str, n: int) -> list[str]:
-    """n document ids, half in the dev part and half in the test part (the split is a hash of the id)."""
-    dev: list[str] = []
-    test: list[str] = []
-    i = 0
-    while len(dev) < n // 2 or len(test) < n - n // 2:
-        doc_id = f"{prefix}{i:03d}"
-        (dev if split_of(doc_id) == "dev" else test).append(doc_id)
-        i += 1
-    return dev[: n // 2] + test[: n - n // 2]
-
-
 def run(work: Path) -> dict[str, Path]:
     work.mkdir(parents=True, exist_ok=True)
 
@@ -92,21 +80,23 @@ def run(work: Path) -> dict[str, Path]:
     codebook_path = work / "codebook.yaml"
     codebook_path.write_text(yaml.safe_dump(codebook, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
-    # 2. gold sentences for the label, beside a copy of the gold standard
+    # 2. gold sentences for the label, beside a copy of the gold standard: a development file
+    #    (used for training) and a test file (test_*.txt, used only for the scores)
     gold = work / "gold"
     gold.mkdir(exist_ok=True)
     for f in DEFAULT_DIR.glob("*.txt"):
         shutil.copy(f, gold / f.name)
-    lines = [f"# nieuw label: {LABEL}"]
-    for n, doc_id in enumerate(gold_ids("X", 16)):
-        topic = TOPICS[n % len(TOPICS)]
-        lines += [
-            f"## {doc_id} reflectie eind diepte=1",
-            f"{LABEL} | Ik heb een nieuwe aanpak voor {topic} uitgeprobeerd.",
-            f"{LABEL} | We hebben met {topic} geëxperimenteerd in het team.",
-            f"- | Het overleg over {topic} was op dinsdag.",
-        ]
-    (gold / "reflecties_experiment.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for name, prefix in (("reflecties_experiment.txt", "XD"), ("test_experiment.txt", "XT")):
+        lines = [f"# nieuw label: {LABEL}"]
+        for n in range(8):
+            topic = TOPICS[n % len(TOPICS)]
+            lines += [
+                f"## {prefix}{n:03d} reflectie eind diepte=1",
+                f"{LABEL} | Ik heb een nieuwe aanpak voor {topic} uitgeprobeerd.",
+                f"{LABEL} | We hebben met {topic} geëxperimenteerd in het team.",
+                f"- | Het overleg over {topic} was op dinsdag.",
+            ]
+        (gold / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     # 3. settings for the work folder: its own store, codebook and models folder (for the classifier);
     #    the project's Dutch pipeline

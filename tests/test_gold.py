@@ -14,7 +14,7 @@ from sib_nlp.signals.gold import (
     read_gold_file,
     read_second_pass,
     sentences,
-    split_of,
+    split_of_file,
 )
 
 
@@ -70,9 +70,10 @@ def test_shipped_gold_standard_is_large_enough_and_split_stably():
     parts = {d.split for d in docs}
     assert parts == {"dev", "test"}
     test = [s for d in docs if d.split == "test" for s in d.sentences]
-    assert len(test) >= 250
-    # the split depends on the id only: the same id always lands in the same part
-    assert all(split_of(d.doc_id) == d.split for d in docs)
+    assert len(test) >= 300
+    # the test part is exactly the test_* files
+    assert all((d.split == "test") == d.source.startswith("test_") for d in docs)
+    assert split_of_file("test_reflecties_a.txt") == "test" and split_of_file("reflecties_1.txt") == "dev"
     # every label of the codebook occurs in both parts
     for part in ("dev", "test"):
         seen = {lab for d in docs if d.split == part for s in d.sentences for lab in s.labels}
