@@ -45,14 +45,18 @@ def settings(tmp_path):
 
 @pytest.fixture(scope="session")
 def nlp_blank():
-    """spacy.blank('nl') with sentencizer and the project's components: no trained model needed."""
+    """spacy.blank('nl') with sentencizer and the project's components: no trained model needed.
+
+    Patterns only (no trained classifier), so detector tests do not change when the model is retrained.
+    """
     import spacy
 
+    from sib_nlp.config import Settings
     from sib_nlp.nlp.loader import add_project_components
 
     nlp = spacy.blank("nl")
     nlp.add_pipe("sentencizer")
-    add_project_components(nlp)
+    add_project_components(nlp, settings=Settings(signal_model="none"))
     return nlp
 
 

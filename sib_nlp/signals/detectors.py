@@ -244,13 +244,13 @@ class SignalDetector:
                     if not mine:
                         if lid == "samenwerking.intern" and external:
                             continue  # only outside partners named: that is samenwerking.extern
+                        if weight < PARTNER_REQUIRED_BELOW:
+                            continue  # a weak contact word counts only with a partner of this kind
                         if pattern.words in self._shared_partner_patterns:
                             # generic collaboration word, no partner named: internal by default
                             if lid != "samenwerking.intern":
                                 continue
                             weight *= 0.7
-                        elif weight < PARTNER_REQUIRED_BELOW:
-                            continue
                     elif lid == "samenwerking.intern" and external and not internal:
                         continue
                 combined *= 1 - weight
