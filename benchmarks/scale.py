@@ -99,6 +99,23 @@ def main() -> None:
             best["pipeline_1p"] = min(best["pipeline_1p"], timed(run)[0])
         best["pipeline_signals_1p"] = min(best["pipeline_signals_1p"], timed(run)[0])
     wps |= {k: words / t for k, t in best.items()}
+    # the detectors' own time, measured directly: run only the signal components over Docs the
+    # pipeline has already parsed (the difference of two noisy pipeline runs can hide a small cost)
+    with nlp.select_pipes(disable=no_signals):
+        parsed = list(nlp.pipe(texts, batch_size=64))
+    signal_pipes = [nlp.get_pipe(n) for n in no_signals]
+
+    def detect() -> int:
+        for doc in parsed:
+            doc._.sib_signals = None
+            for pipe in signal_pipes:
+                pipe(doc)
+        return len(parsed)
+
+    t_detect = min(timed(detect)[0] for _ in range(3))
+    res["signal_detector_seconds"] = round(t_detect, 2)
+    res["pipeline_seconds"] = round(best["pipeline_1p"], 2)
+    parsed.clear()  # free the Docs before the full-path runs
     with nlp.select_pipes(disable=no_signals):
         wps["pipeline_2p"] = words / timed(run, 2)[0]
 
@@ -145,6 +162,7 @@ def main() -> None:
         "pipeline_2p_vs_1p": round(wps["pipeline_2p"] / wps["pipeline_1p"], 3),
         "full_path_2p_vs_1p": round(wps["full_path_2p"] / wps["full_path_1p"], 3),
         "signal_detector_cost_share": round(wps["pipeline_1p"] / wps["pipeline_signals_1p"] - 1, 3),
+        "signal_detector_cost_share_direct": round(res["signal_detector_seconds"] / res["pipeline_seconds"], 3),
         "incremental_1pct_vs_full": res["incremental"]["ratio"],
     }
     if "dask" in res:
@@ -266,6 +284,7 @@ def markdown(r: dict) -> str:
         "dask_2_vs_1_worker": ">= 1.5",
         "pipeline_2p_vs_1p": "",
         "signal_detector_cost_share": "<= 0.25",
+        "signal_detector_cost_share_direct": "<= 0.25",
     }
     lines += ["", "| ratio | measured | target |", "|---|---:|---|"]
     for k, v in ratios.items():

@@ -292,13 +292,15 @@ def signal_quality(info: dict[str, Any]) -> dict[str, Any]:
     if not ev or not info.get("codebook_matches", False):
         return {}
     weak = sorted((f, lab) for lab, f in ev.get("labels", {}).items() if f < 0.6)
+    if ev.get("polarity_macro_f1") is not None and ev["polarity_macro_f1"] < 0.6:
+        weak.append((ev["polarity_macro_f1"], "waardering"))
     version = (info.get("model") or {}).get("version", "")
     return {
         "macro_f1": ev.get("macro_f1"),
         "interval": ev.get("macro_f1_interval"),
         "polarity_macro_f1": ev.get("polarity_macro_f1"),
         "depth_within_one": ev.get("depth_within_one"),
-        "weak": [lab for _, lab in weak],
+        "weak": [lab for _, lab in sorted(weak)],
         "source": f"classificatiemodel {version}, testdeel van de gouden standaard",
     }
 

@@ -180,10 +180,15 @@ def test_measured_signal_quality_is_stated_with_its_weak_labels():
     }
     sq = signal_quality(info)
     assert sq["weak"] == ["belemmering"]
+    assert signal_quality(info | {"evaluation": info["evaluation"] | {"polarity_macro_f1": 0.58}})["weak"] == [
+        "belemmering",
+        "waardering",
+    ]
     html = render_report(_data(signal_quality=sq, labels={"belemmering": "Belemmering"}))
     assert "gemiddelde F1 0,73 (95%-interval 0,66–0,78)" in html
     assert "Minder betrouwbaar (F1 onder 0,6): Belemmering" in html
     assert "93% van de teksten" in html
+    assert "getraind classificatiemodel" in html
     # a model trained with another codebook: its numbers no longer apply
     assert signal_quality(info | {"codebook_matches": False}) == {}
     assert "nog niet gemeten" in render_report(_data(signal_quality={}))

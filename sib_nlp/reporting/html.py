@@ -393,6 +393,11 @@ def render_report(data: ReportData) -> str:
     q = data.quarantine_reasons
     qtable = _table(q, {"reason": "Reden", "n": "Aantal"}, numeric={"n"}) if len(q) else "<p>Geen.</p>"
     quality = _quality_paragraph(data.signal_quality, labels)
+    classifier = (
+        ", per zin getoetst door een getraind classificatiemodel (logistische regressie op de patronen en de woorden)"
+        if data.signal_quality.get("macro_f1") is not None
+        else ""
+    )
     body = (
         f"<p>Teksten: {c.get('read', 0)} ingelezen, {c.get('documents', 0)} geanalyseerd, "
         f"{c.get('quarantined', 0)} apart gezet (zie tabel), {c.get('duplicates', 0)} dubbel ingestuurd.</p>"
@@ -402,7 +407,8 @@ def render_report(data: ReportData) -> str:
         "Organisaties en plaatsen blijven staan.</p>"
         f"<p>Taalmodel: {_e(data.pipeline.get('name'))} {_e(data.pipeline.get('version'))} "
         f"({_e(data.pipeline.get('reason'))}). Signalen: patronen uit het codeboek (versie "
-        f"{_e(data.versions.get('codebook'))}) met controle op ontkenning, voornemens en voorbehoud. "
+        f"{_e(data.versions.get('codebook'))}) met controle op ontkenning, voornemens en voorbehoud"
+        f"{classifier}. "
         f"Thema's: {_e(data.theme_info.get('mode'))} met inbeddingen van {_e(data.theme_info.get('embedder'))}.</p>"
         f"{quality}"
         "<p>Onzekerheid: de percentages zijn aandelen deelnemers; de banden en intervallen zijn 95%-bootstrap-"
