@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-import spacy
 
-from sib_nlp.config import Settings
-from sib_nlp.nlp.loader import add_project_components
 from sib_nlp.signals.classifier import SignalClassifier, apply_classifier, find_signal_model, sentence_features
 from sib_nlp.signals.codebook import load_codebook
 from sib_nlp.signals.train import Example, cross_validate, fit, folds_by_group, next_version, train
@@ -34,11 +31,8 @@ def _examples() -> list[Example]:
 
 
 @pytest.fixture(scope="module")
-def blank_patterns():
-    nlp = spacy.blank("nl")
-    nlp.add_pipe("sentencizer")
-    add_project_components(nlp, settings=Settings(signal_model="none"))
-    return nlp
+def blank_patterns(nlp_blank):
+    return nlp_blank  # the blank pipeline with the pattern detector and no classifier (conftest)
 
 
 def test_features_name_pattern_hits_words_and_bigrams(blank_patterns):

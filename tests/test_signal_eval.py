@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import pytest
-import spacy
 
-from sib_nlp.config import Settings
-from sib_nlp.nlp.loader import add_project_components
 from sib_nlp.signals.evaluate import (
     Prediction,
     depth_scores,
@@ -32,11 +29,8 @@ W:organisatie:- | De planning was rommelig.
 
 
 @pytest.fixture(scope="module")
-def patterns_only():
-    nlp = spacy.blank("nl")
-    nlp.add_pipe("sentencizer")
-    add_project_components(nlp, settings=Settings(signal_model="none"))
-    return nlp
+def patterns_only(nlp_blank):
+    return nlp_blank  # the blank pipeline with the pattern detector and no classifier (conftest)
 
 
 @pytest.fixture()

@@ -42,6 +42,17 @@ def _units(texts):
     )
 
 
+def _two_topics(seed: int, n: int = 60) -> list[str]:
+    """n sentences, alternately about outside partners and about the archive (no programme theme)."""
+    rng = np.random.default_rng(seed)
+    words_a = ["gemeente", "provincie", "bewoners", "werkbezoek", "wijk", "regio", "ondernemers"]
+    words_b = ["archief", "kelder", "kasten", "labels", "dossiers", "nummering", "scanner"]
+    return [
+        "Vandaag " + " ".join(rng.choice(words_a if i % 2 else words_b, 5)) + f" en nog wat meer tekst {i}."
+        for i in range(n)
+    ]
+
+
 def test_programme_themes_have_examples():
     themes = load_programme_themes()
     assert len(themes) == 8
@@ -102,13 +113,7 @@ def test_embedding_cache_only_embeds_new_texts():
 
 @pytest.mark.slow
 def test_bertopic_fit_save_and_apply(tmp_path):
-    rng = np.random.default_rng(0)
-    words_a = ["gemeente", "provincie", "bewoners", "werkbezoek", "wijk", "regio", "ondernemers"]
-    words_b = ["archief", "kelder", "kasten", "labels", "dossiers", "nummering", "scanner"]
-    texts = []
-    for i in range(60):
-        pool = words_a if i % 2 else words_b
-        texts.append("Vandaag " + " ".join(rng.choice(pool, 5)) + f" en nog wat meer tekst {i}.")
+    texts = _two_topics(seed=0)
     embedder = TfidfSvdEmbedder(n_components=24)
     embedder.fit(texts)
     model = ThemeModel(embedder, ThemeConfig(min_similarity=0.99, min_cluster_size=5)).fit(_units(texts))
@@ -126,13 +131,7 @@ def test_bertopic_fit_save_and_apply(tmp_path):
 
 @pytest.mark.slow
 def test_repeated_units_are_clustered_once_and_share_their_theme():
-    rng = np.random.default_rng(1)
-    words_a = ["gemeente", "provincie", "bewoners", "werkbezoek", "wijk", "regio", "ondernemers"]
-    words_b = ["archief", "kelder", "kasten", "labels", "dossiers", "nummering", "scanner"]
-    distinct = []
-    for i in range(60):
-        pool = words_a if i % 2 else words_b
-        distinct.append("Vandaag " + " ".join(rng.choice(pool, 5)) + f" en nog wat meer tekst {i}.")
+    distinct = _two_topics(seed=1)
     boilerplate = "Vul hieronder uw reflectie in op de vragen van het formulier."
     texts = distinct + [boilerplate] * 200  # a copied form instruction outnumbers everything else
     embedder = TfidfSvdEmbedder(n_components=24)

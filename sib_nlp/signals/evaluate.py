@@ -20,12 +20,13 @@ Reported:
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from sib_nlp.signals.codebook import Codebook
 from sib_nlp.signals.document import document_signals
@@ -95,23 +96,29 @@ def prf(tp: int, fp: int, fn: int) -> Scores:
     return Scores(p, r, f, tp + fn, tp, fp, fn)
 
 
-def predict_documents(
-    docs: Sequence[GoldDocument], nlp: Language, codebook: Codebook | None = None, batch_size: int = 32
-) -> list[DocPrediction]:
-    """Run the pipeline over the gold documents and credit every signal to its gold sentence."""
-    codebook = codebook or codebook_of(nlp)
+def run_gold_documents(
+    docs: Sequence[GoldDocument], nlp: Language, batch_size: int = 32
+) -> Iterator[tuple[Doc, GoldDocument, list[tuple[int, int]]]]:
+    """Each gold document through the pipeline as one text: (Doc, the gold document, its sentence spans)."""
 
-    def inputs() -> Iterable[tuple[Any, int]]:
+    def inputs() -> Iterator[tuple[Doc, int]]:
         for n, d in enumerate(docs):
             text, _ = d.text_and_offsets()
             doc = nlp.make_doc(text)
             doc.user_data["sib_text_type"] = d.text_type
             yield doc, n
 
-    out: list[DocPrediction] = []
     for doc, n in nlp.pipe(inputs(), as_tuples=True, batch_size=batch_size):
-        gd = docs[n]
-        _, spans = gd.text_and_offsets()
+        yield doc, docs[n], docs[n].text_and_offsets()[1]
+
+
+def predict_documents(
+    docs: Sequence[GoldDocument], nlp: Language, codebook: Codebook | None = None, batch_size: int = 32
+) -> list[DocPrediction]:
+    """Run the pipeline over the gold documents and credit every signal to its gold sentence."""
+    codebook = codebook or codebook_of(nlp)
+    out: list[DocPrediction] = []
+    for doc, gd, spans in run_gold_documents(docs, nlp, batch_size):
         labels: list[set[str]] = [set() for _ in spans]
         appreciation: list[set[tuple[str, str]]] = [set() for _ in spans]
         for s in doc._.sib_signals or []:
@@ -136,18 +143,23 @@ def _sentence_at(spans: list[tuple[int, int]], char: int) -> int:
     return len(spans) - 1
 
 
+def set_scores(pairs: Iterable[tuple[Iterable[str], Iterable[str]]], classes: Sequence[str]) -> dict[str, Scores]:
+    """Precision, recall and F1 per class over (gold classes, predicted classes) of each item."""
+    counts = {c: [0, 0, 0] for c in classes}
+    for gold_items, predicted_items in pairs:
+        gold, predicted = set(gold_items), set(predicted_items)
+        for c in classes:
+            if c in gold and c in predicted:
+                counts[c][0] += 1
+            elif c in predicted:
+                counts[c][1] += 1
+            elif c in gold:
+                counts[c][2] += 1
+    return {c: prf(*n) for c, n in counts.items()}
+
+
 def label_scores(preds: Iterable[Prediction], labels: Sequence[str]) -> dict[str, Scores]:
-    counts = {lab: [0, 0, 0] for lab in labels}
-    for p in preds:
-        for lab in labels:
-            g, s = lab in p.gold.labels, lab in p.labels
-            if g and s:
-                counts[lab][0] += 1
-            elif s:
-                counts[lab][1] += 1
-            elif g:
-                counts[lab][2] += 1
-    return {lab: prf(*c) for lab, c in counts.items()}
+    return set_scores(((p.gold.labels, p.labels) for p in preds), labels)
 
 
 def macro(scores: dict[str, Scores]) -> float:
@@ -174,35 +186,14 @@ def confusion(preds: Sequence[Prediction], family: Sequence[str]) -> dict[str, d
 
 def polarity_scores(preds: Iterable[Prediction]) -> dict[str, Scores]:
     """Per polarity class, over evaluation sentences and every sentence with gold appreciation."""
-    counts = {p: [0, 0, 0] for p in POLARITIES.values()}
-    for p in preds:
-        if not (p.is_evaluation or p.gold.appreciation):
-            continue
-        for cls in counts:
-            g, s = cls in p.gold.polarities, cls in p.polarities
-            if g and s:
-                counts[cls][0] += 1
-            elif s:
-                counts[cls][1] += 1
-            elif g:
-                counts[cls][2] += 1
-    return {cls: prf(*c) for cls, c in counts.items()}
+    pairs = ((p.gold.polarities, p.polarities) for p in preds if p.is_evaluation or p.gold.appreciation)
+    return set_scores(pairs, list(POLARITIES.values()))
 
 
 def aspect_scores(preds: Iterable[Prediction]) -> dict[str, Scores]:
-    aspects = sorted({a for p in preds for a, _ in p.gold.appreciation} | {a for p in preds for a, _ in p.appreciation})
-    counts = {a: [0, 0, 0] for a in aspects}
-    for p in preds:
-        gold = {a for a, _ in p.gold.appreciation}
-        pred = {a for a, _ in p.appreciation}
-        for a in aspects:
-            if a in gold and a in pred:
-                counts[a][0] += 1
-            elif a in pred:
-                counts[a][1] += 1
-            elif a in gold:
-                counts[a][2] += 1
-    return {a: prf(*c) for a, c in counts.items()}
+    pairs = [({a for a, _ in p.gold.appreciation}, {a for a, _ in p.appreciation}) for p in preds]
+    aspects = sorted(set().union(*(g | s for g, s in pairs))) if pairs else []
+    return set_scores(pairs, aspects)
 
 
 def depth_scores(doc_preds: Iterable[DocPrediction]) -> dict[str, Any]:

@@ -43,19 +43,11 @@ class Example:
 
 def examples_from_documents(docs: Sequence[GoldDocument], nlp: Language, batch_size: int = 32) -> list[Example]:
     """One example per gold sentence, with features from the pipeline run over the whole document."""
+    from sib_nlp.signals.evaluate import run_gold_documents
+
     labels = _labels_of(nlp)
-
-    def inputs() -> Iterable[tuple[Any, int]]:
-        for n, d in enumerate(docs):
-            text, _ = d.text_and_offsets()
-            doc = nlp.make_doc(text)
-            doc.user_data["sib_text_type"] = d.text_type
-            yield doc, n
-
     out: list[Example] = []
-    for doc, n in nlp.pipe(inputs(), as_tuples=True, batch_size=batch_size):
-        gd = docs[n]
-        _, spans = gd.text_and_offsets()
+    for doc, gd, spans in run_gold_documents(docs, nlp, batch_size):
         signals = doc._.sib_signals or []
         for g, (start, end) in zip(gd.sentences, spans, strict=True):
             span = doc.char_span(start, end, alignment_mode="expand")
