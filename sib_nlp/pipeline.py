@@ -275,6 +275,28 @@ def load_report_inputs(store: Store, period: str | None) -> ReportInputs:
     )
 
 
+def ingest_totals(runs: pd.DataFrame) -> dict[str, int]:
+    """Records read, quarantined and duplicated, counting each file once: as its latest ingest read it.
+
+    A file read again because it changed replaces its own earlier counts (it replaced its
+    documents too); files an ingest skipped as unchanged keep the counts of the run that read them.
+    """
+    keys = ("read", "quarantined", "duplicates")
+    latest: dict[str, dict[str, Any]] = {}
+    for n, (kind, info) in enumerate(zip(runs["kind"], runs["info"], strict=True)):
+        if kind != "ingest":
+            continue
+        d = json.loads(info) if isinstance(info, str) else (info or {})
+        files = d.get("files")
+        if files is None:  # a run recorded before per-file counts were kept: count it as a whole
+            latest[f"run {n}"] = d
+            continue
+        for f in files:
+            if f.get("status") != "unchanged":
+                latest[str(f.get("path"))] = f
+    return {k: sum(int(v.get(k, 0) or 0) for v in latest.values()) for k in keys}
+
+
 def signal_model_info(nlp: Any) -> dict[str, Any]:
     """Which signal detectors ran and, for a trained classifier, its measured quality on the gold test part."""
     info: dict[str, Any] = {"detectors": [n for n in nlp.pipe_names if n.startswith("sib_signal")]}
@@ -418,13 +440,7 @@ def build_report_data(
         else pd.DataFrame(columns=["reason", "n"])
     )
     quotes = {int(k): [(d, t) for d, t in v] for k, v in (inputs.theme_info.get("quotes") or {}).items()}
-    ingest_runs = inputs.runs[inputs.runs["kind"] == "ingest"]
-    totals: dict[str, int] = {"read": 0, "quarantined": 0, "duplicates": 0}
-    for info in ingest_runs["info"]:
-        d = json.loads(info) if isinstance(info, str) else (info or {})
-        for k in totals:
-            totals[k] += int(d.get(k, 0) or 0)
-    counts = totals | {
+    counts = ingest_totals(inputs.runs) | {
         "documents": int(len(inputs.documents)),
         "participants": int(inputs.documents["participant_id"].nunique()),
     }

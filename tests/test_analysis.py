@@ -124,3 +124,21 @@ def test_bootstrap_interval_is_reproducible():
     rng1, rng2 = np.random.default_rng(1), np.random.default_rng(1)
     v = np.array([0, 1, 1, 0, 1, 1, 1, 0, 1, 1], dtype=float)
     assert bootstrap_ci(v, 500, rng1) == bootstrap_ci(v, 500, rng2)
+
+
+def test_ingest_totals_count_each_file_once_as_last_read():
+    import json
+
+    from sib_nlp.pipeline import ingest_totals
+
+    def run(*files):
+        return {"kind": "ingest", "info": json.dumps({"files": list(files)})}
+
+    a1 = {"path": "a.csv", "status": "read", "read": 10, "quarantined": 1, "duplicates": 0}
+    b1 = {"path": "b.csv", "status": "read", "read": 5, "quarantined": 0, "duplicates": 1}
+    a_unchanged = {"path": "a.csv", "status": "unchanged", "read": 0, "quarantined": 0, "duplicates": 0}
+    a2 = {"path": "a.csv", "status": "read", "read": 12, "quarantined": 2, "duplicates": 0}  # the file changed
+    runs = pd.DataFrame(
+        [run(a1, b1), {"kind": "analyse", "info": "{}"}, run(a_unchanged, b1 | {"status": "unchanged"}), run(a2)]
+    )
+    assert ingest_totals(runs) == {"read": 17, "quarantined": 2, "duplicates": 1}
