@@ -390,6 +390,78 @@ FRESH_FRAMES = [
 ]
 
 
+# The sixth part ("blind", session 4): written and committed after the fresh part's misses (lone
+# surnames that are words) were known but *before* the rules for them were written, with new names,
+# new frames, new organisations and new places (among them "Beek" and "Den Bosch", places that are
+# also surnames); evaluated once, after the rules were final.
+BLIND_FIRST = [
+    "Lieke",
+    "Mehmet",
+    "Floor",
+    "Sjoerd",
+    "Bilal",
+    "Ruben",
+    "Noa",
+    "Khadija",
+    "Maarten",
+    "Ilona",
+    "Emre",
+    "Geertje",
+    "Vincent",
+    "Samira",
+    "Pim",
+    "Wendela",
+]
+BLIND_LAST = [
+    "Bakkali",
+    "Çelik",
+    "Wijnands",
+    "van den Broek",
+    "ter Horst",
+    "Jansen-Ouali",
+    "Hoekstra",
+    "el Idrissi",
+    "Verbeek",
+    "van Rijswijk",
+    "Nijhuis",
+    "de Groot-Sahin",
+]
+BLIND_WORDLIKE = ["Veen", "Hoek", "Schaap", "Wever", "Stam", "de Jager", "Timmer", "Kuiper"]
+BLIND_ORGS = [
+    "de gemeente Zwolle",
+    "ProRail",
+    "de Autoriteit Persoonsgegevens",
+    "TNO",
+    "VluchtelingenWerk Nederland",
+    "de provincie Overijssel",
+    "het CAK",
+    "Natuurmonumenten",
+    "de Nationale Ombudsman",
+    "Movisie",
+    "de Belastingdienst",
+    "het Waterschap Rivierenland",
+]
+BLIND_PLACES = ["Assen", "Almere", "Den Bosch", "Leeuwarden", "Maastricht", "Beek", "Nijmegen", "Lelystad"]
+BLIND_FRAMES = [
+    "Het idee voor de buurttafel kwam van {W}, die al jaren in de wijk werkt.",
+    "In het overleg met {O} merkte {F} op dat de regels te streng zijn voor kleine ondernemers.",
+    "Ik stuurde het concept naar {W} en kreeg binnen een uur reactie.",
+    "Bel {I} op {T} als je vragen hebt over de aanvraag.",
+    "De mail van {E} kwam pas na de deadline binnen, maar de inhoud was goed.",
+    "Het BSN {B} stond gewoon in de bijlage bij de mail van {F}.",
+    "Het bedrag gaat naar rekening {N}; {W} regelt de betaling met {O}.",
+    "Dat vond {W} ook, al zei ze het pas na de vergadering.",
+    "Na de sessie in {L} gingen {F} en ik met {O} om tafel.",
+    "Zijn profiel op {U} zegt weinig over wat {P} allemaal doet.",
+    "Mijn {R} {W} stelde voor om {O} uit te nodigen voor de tweede ronde.",
+    "We spraken af bij {W} op kantoor, {A} in {L}.",
+    "Met dank aan {P} en {R} {F} ligt er nu een plan waar {O} achter staat.",
+    "Toen {W} de cijfers liet zien, viel bij {O} het kwartje.",
+    "Postcode {Z} hoort bij het adres van {I}, niet bij ons kantoor in {L}.",
+    "Ik heb samen met {W} de vragen voor {O} opgesteld.",
+]
+
+
 def bsn(rng: random.Random) -> str:
     while True:
         d = [rng.randint(0, 9) for _ in range(8)]
@@ -428,8 +500,15 @@ def email(first: str, last: str, rng: random.Random) -> str:
     return f"{user.lower()}@{dom}"
 
 
-def fill(frame: str, rng: random.Random, names: tuple[list[str], list[str], list[str]] | None = None) -> dict:
+def fill(
+    frame: str,
+    rng: random.Random,
+    names: tuple[list[str], list[str], list[str]] | None = None,
+    orgs: list[str] | None = None,
+    places: list[str] | None = None,
+) -> dict:
     first_names, last_names, wordlike = names or (FIRST, LAST, WORDLIKE)
+    orgs, places = orgs or ORGS, places or PLACES
     first, last = rng.choice(first_names), rng.choice(last_names)
     values = {
         "P": f"{rng.choice(first_names)} {rng.choice(last_names)}",
@@ -444,9 +523,9 @@ def fill(frame: str, rng: random.Random, names: tuple[list[str], list[str], list
         "A": f"{rng.choice(STREETS)} {rng.randint(1, 240)}",
         "Z": f"{rng.randint(1000, 9999)} {rng.choice(['AB', 'CD', 'EK', 'GH', 'LM', 'PR', 'TV'])}",
         "U": f"https://www.linkedin.com/in/{first.lower()}-{last.lower().replace(' ', '')}-{rng.randint(10, 99)}",
-        "O": rng.choice(ORGS),
-        "O2": rng.choice(ORGS),
-        "L": rng.choice(PLACES),
+        "O": rng.choice(orgs),
+        "O2": rng.choice(orgs),
+        "L": rng.choice(places),
     }
     text, spans, negatives = "", [], []
     pos = 0
@@ -470,19 +549,30 @@ def fill(frame: str, rng: random.Random, names: tuple[list[str], list[str], list
 
 
 def build(n_texts: int = 160, part: str = "dev") -> list[dict]:
-    rng = random.Random(SEED + {"dev": 0, "test": 1, "final": 2, "holdout": 3, "fresh": 4}[part])
-    frames = {"dev": FRAMES, "test": TEST_FRAMES, "final": FINAL_FRAMES, "holdout": HOLD_FRAMES, "fresh": FRESH_FRAMES}[part]
+    rng = random.Random(SEED + {"dev": 0, "test": 1, "final": 2, "holdout": 3, "fresh": 4, "blind": 5}[part])
+    frames = {
+        "dev": FRAMES,
+        "test": TEST_FRAMES,
+        "final": FINAL_FRAMES,
+        "holdout": HOLD_FRAMES,
+        "fresh": FRESH_FRAMES,
+        "blind": BLIND_FRAMES,
+    }[part]
     names = {
         "dev": None,
         "test": (TEST_FIRST, TEST_LAST, TEST_WORDLIKE),
         "final": (FINAL_FIRST, FINAL_LAST, FINAL_WORDLIKE),
         "holdout": (HOLD_FIRST, HOLD_LAST, HOLD_WORDLIKE),
         "fresh": (FRESH_FIRST, FRESH_LAST, FRESH_WORDLIKE),
+        "blind": (BLIND_FIRST, BLIND_LAST, BLIND_WORDLIKE),
     }[part]
+    orgs, places = (BLIND_ORGS, BLIND_PLACES) if part == "blind" else (ORGS, PLACES)
     records = []
     for i in range(n_texts):
         k = rng.choice([1, 2, 2, 3])
-        parts = [fill(rng.choice(frames if rng.random() > 0.12 else NEG_ONLY), rng, names) for _ in range(k)]
+        parts = [
+            fill(rng.choice(frames if rng.random() > 0.12 else NEG_ONLY), rng, names, orgs, places) for _ in range(k)
+        ]
         text, spans, negatives = "", [], []
         for p in parts:
             offset = len(text) + (1 if text else 0)
@@ -502,6 +592,7 @@ def main() -> None:
         ("final", "pii_gold_final.jsonl", 100),
         ("holdout", "pii_gold_holdout.jsonl", 100),
         ("fresh", "pii_gold_fresh.jsonl", 100),
+        ("blind", "pii_gold_blind.jsonl", 120),
     )
     for part, name, n in parts:
         records = build(n, part)
