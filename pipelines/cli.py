@@ -294,23 +294,14 @@ def evaluate_dutch(
 @app.command("evaluate-pii")
 def evaluate_pii_cmd(
     gold: Annotated[
-        list[Path] | None, typer.Option(help="Gold JSONL file(s) (default: the five parts in data/gold).")
+        list[Path] | None, typer.Option(help="Gold JSONL file(s) (default: the six parts in data/gold).")
     ] = None,
     out: Annotated[Path, typer.Option(help="Where to write the JSON results.")] = Path("docs/privacy-eval.json"),
 ) -> None:
     """Recall and precision of the pseudonymisation per kind of personal data, on the PII gold set."""
-    from sib_nlp.privacy.evaluate import DEFAULT_GOLD, evaluate_pii
+    from sib_nlp.privacy.evaluate import DEFAULT_GOLD, GOLD_PARTS, evaluate_pii
 
-    files = gold or [
-        DEFAULT_GOLD.with_name(n)
-        for n in (
-            "pii_gold.jsonl",
-            "pii_gold_test.jsonl",
-            "pii_gold_final.jsonl",
-            "pii_gold_holdout.jsonl",
-            "pii_gold_fresh.jsonl",
-        )
-    ]
+    files = gold or [DEFAULT_GOLD.with_name(n) for n in GOLD_PARTS]
     results = {f.name: evaluate_pii(f) for f in files}
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")

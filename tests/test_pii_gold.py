@@ -8,40 +8,33 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from sib_nlp.privacy.evaluate import evaluate_pii
+from sib_nlp.privacy.evaluate import GOLD_PARTS, evaluate_pii
 
 GOLD = Path(__file__).resolve().parent.parent / "data" / "gold"
 
 
-def test_quality_on_the_fresh_part_nobody_tuned_on():
-    """The targets of issue 4 on the part written last (docs/privacy.md): name recall 0.922 there;
-    what it misses are lone surnames that are also words ("Sterk", "Bosch", "de Ruiter")."""
-    r = evaluate_pii(GOLD / "pii_gold_fresh.jsonl")
+def test_quality_on_the_part_written_last():
+    """The targets of issue 4 on the blind part (docs/privacy.md). At its one evaluation before any
+    fix: name recall 0.965, precision 0.894; its misses then led to fixes, so it now sits higher."""
+    r = evaluate_pii(GOLD / "pii_gold_blind.jsonl")
     assert r["texts"] >= 100
     for kind in ("email", "telefoon", "bsn", "iban", "postcode", "adres", "url"):
         assert r["per_kind"][kind]["recall_any"] >= 0.99, kind
-    assert r["per_kind"]["persoon"]["recall_any"] >= 0.92
-    assert r["name_precision"] >= 0.85
-    assert r["hard_negatives_kept"] >= 0.85
+    assert r["per_kind"]["persoon"]["recall_any"] >= 0.99
+    assert r["name_precision"] >= 0.9
+    assert r["hard_negatives_kept"] >= 0.9
 
 
-def test_tuned_parts_keep_their_level():
-    for name in ("pii_gold.jsonl", "pii_gold_test.jsonl", "pii_gold_final.jsonl"):
+def test_every_part_keeps_its_level():
+    for name in GOLD_PARTS:
         r = evaluate_pii(GOLD / name)
         assert r["per_kind"]["persoon"]["recall_any"] >= 0.99, name
         assert r["name_precision"] >= 0.9, name
-    holdout = evaluate_pii(GOLD / "pii_gold_holdout.jsonl")  # tuned on since session 2 (first names)
-    assert holdout["per_kind"]["persoon"]["recall_any"] >= 0.95
+        assert r["hard_negatives_kept"] >= 0.9, name
 
 
 def test_gold_sets_are_well_formed():
-    for name in (
-        "pii_gold.jsonl",
-        "pii_gold_test.jsonl",
-        "pii_gold_final.jsonl",
-        "pii_gold_holdout.jsonl",
-        "pii_gold_fresh.jsonl",
-    ):
+    for name in GOLD_PARTS:
         records = [json.loads(x) for x in (GOLD / name).read_text(encoding="utf-8").splitlines()]
         kinds = {s["kind"] for r in records for s in r["spans"]}
         assert kinds == {"persoon", "email", "telefoon", "bsn", "iban", "postcode", "adres", "url"}
@@ -57,7 +50,11 @@ def test_no_gold_pii_leaks_through_sib_nlp_run(tmp_path, prefect_harness, caplog
 
     from pipelines.flows import periodic_report
 
-    records = [json.loads(x) for x in (GOLD / "pii_gold_fresh.jsonl").read_text(encoding="utf-8").splitlines()]
+    records = [
+        json.loads(x)
+        for part in ("pii_gold_fresh.jsonl", "pii_gold_blind.jsonl")
+        for x in (GOLD / part).read_text(encoding="utf-8").splitlines()
+    ]
     waves = ["intake", "midden", "eind"]
     inp = tmp_path / "in.jsonl"
     with open(inp, "w", encoding="utf-8") as fh:
@@ -76,7 +73,6 @@ def test_no_gold_pii_leaks_through_sib_nlp_run(tmp_path, prefect_harness, caplog
         periodic_report(inputs=[str(inp)], period="2027-Q1", out_dir=str(out), config=str(config))
     structured = {s["text"] for r in records for s in r["spans"] if s["kind"] != "persoon"}
     names = {s["text"] for r in records for s in r["spans"] if s["kind"] == "persoon"}
-    missed = {m["text"] for m in evaluate_pii(GOLD / "pii_gold_fresh.jsonl")["misses"]}
     haystacks = {
         p.name: p.read_text(encoding="utf-8", errors="replace")
         for p in out.iterdir()
@@ -96,8 +92,14 @@ def test_no_gold_pii_leaks_through_sib_nlp_run(tmp_path, prefect_harness, caplog
 
     leaks = [(where, s) for where, text in haystacks.items() for s in structured if found(s, text)]
     assert leaks == [], leaks[:20]
-    # names: nothing may leak through any other channel than the detector's own misses, which
-    # evaluate-pii reports (sentence-initial surnames that are also words: "Groen heeft ...")
-    name_leaks = {s for text in haystacks.values() for s in names if found(s, text)}
-    explained = {s for s in name_leaks if any(found(s, m) for m in missed)}  # "Rood" inside missed "Gijs Rood"
-    assert name_leaks <= explained, sorted(name_leaks - explained)
+    # names: none may appear anywhere (the Done-when of issue 4). Places and organisations stay, and
+    # some hold a planted surname ("Den Bosch", "Beek"): those kept negatives are blanked out first.
+    negatives = sorted({n["text"] for r in records for n in r["negatives"]}, key=len, reverse=True)
+
+    def without_negatives(text):
+        for n in negatives:
+            text = text.replace(n, " ")
+        return text
+
+    name_leaks = {(where, s) for where, text in haystacks.items() for s in names if found(s, without_negatives(text))}
+    assert name_leaks == set(), sorted(name_leaks)[:20]

@@ -95,3 +95,38 @@ def test_participant_ids():
     hashed = pseudonymous_participant("jan.devries@minbzk.nl")
     assert hashed.startswith("P-") and "jan" not in hashed
     assert hashed == pseudonymous_participant("Jan.DeVries@minbzk.nl")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Volgens Bosch moeten we de gemeente eerder betrekken.", "Bosch"),
+        ("Volgens de Ruiter moeten we de gemeente eerder betrekken.", "Ruiter"),
+        ("Ik heb Koen gevraagd mee te lezen; Sterk vulde later de cijfers aan.", "Sterk"),
+        ("Ik heb Koen gevraagd mee te lezen; Beek vulde later de cijfers aan.", "Beek"),  # also a place
+        ("Na afloop in Heerlen belde de Ruiter om te zeggen dat het RIVM mee wil doen.", "Ruiter"),
+        ("We nodigden Ilias van Rossum uit voor de tweede ronde.", "Rossum"),
+    ],
+)
+def test_lone_surnames_that_are_words_in_a_persons_place(text, name):
+    out = pseudonymise(text)
+    assert name not in out.text, out.text
+    assert "[PERSOON-" in out.text
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Gisteren sprak ik Koen. In Den Haag zag ik hoe Rijkswaterstaat de regels uitvoert.", "In Den Haag"),
+        ("Daarna reisden we naar Den Bosch en in Beek vulden we de formulieren in.", "in Beek"),
+        ("Na afloop belde de Inspectie om te zeggen dat het plan rond is.", "de Inspectie"),
+        ("We spraken met ProRail over de planning.", "ProRail"),
+        ("De samenwerking met de directie Water en Bodem is sterk verbeterd.", "Water en Bodem"),
+        ("Zij werkt bij Stichting Lezen en Schrijven; Schrijven loopt goed.", "Lezen en Schrijven"),
+        ("R067 | Ik wil voortaan bij elke release een paar gebruikers laten testen.", "Ik wil"),
+        ("Het idee kwam van het Deltaprogramma, dat voorbereiden we samen.", "het Deltaprogramma"),
+    ],
+)
+def test_places_organisations_and_sentence_starts_stay(text, kept):
+    out = pseudonymise(text)
+    assert kept in out.text, out.text

@@ -198,6 +198,31 @@ def name_spans(text: str) -> list[Span]:
     return spans
 
 
+_SURNAME_PREFIXES = {"de", "den", "der", "het", "'t", "ten", "ter", "te", "van", "op", "el", "al"}
+_TITLES = {"dhr", "mevr", "mw", "hr", "dr", "drs", "ir", "mr", "prof", "ing"}
+
+
+def _skip_initial_function_word(text: str, start: int, end: int, lookups) -> int | None:  # noqa: ANN001
+    """ "In Den Haag" at a sentence start is not the name "In Den": a capitalised function word
+    ("In", "Bij", "Volgens") that begins a sentence is not part of a name. Returns where the name
+    starts, or None when what is left is the start of a place ("Den" + "Haag")."""
+    m = re.match(r"(\w+)\s+", text[start:end])
+    if not m or not _sentence_start(text, start):
+        return start
+    first = m.group(1).lower()
+    if first in _SURNAME_PREFIXES or not (
+        first in _PERSON_PREPS or first in _PLACE_PREPS or first in lookups["stop_word"]
+    ):
+        return start  # "De Jong", "Van Dijk": a tussenvoegsel begins the surname
+    if first in _PLACE_PREPS:
+        return None  # "In Den Bosch zag ik": after "in", "uit", "vanuit" comes a place, not a person
+    rest = start + m.end()
+    words = re.findall(r"[\w'-]+", text[rest:end]) + re.findall(r"^\s*([\w'-]+)", text[end:])[:1]
+    if lookups["placename"].__contains__(words):
+        return None
+    return rest
+
+
 _ORG_WORDS = {
     w.lower()
     for w in (
@@ -265,8 +290,8 @@ def _word_not_name(text: str, span: Span, lookups) -> bool:  # noqa: ANN001
     """
     before = text[: span.start].rstrip()
     prev_word = re.findall(r"(\w+)\W*$", before)
-    if prev_word and prev_word[0].lower() in _ARTICLES:
-        return True
+    if prev_word and (prev_word[0].lower() in _ARTICLES or prev_word[0].lower() in _PLACE_PREPS):
+        return True  # "de Voedselbank", "in Den Bosch"
     if " " in span.text.strip():
         return False
     sentence_start = not before or before[-1] in ".!?:\n"
@@ -292,9 +317,18 @@ def _clean_name_span(text: str, start: int, end: int) -> list[Span]:
             runs.append([])
             continue
         runs[-1].append((start + m.start(), start + m.end()))
+        if re.search(r"\w\w[.!?]$", m.group()) and word not in _TITLES:
+            runs.append([])  # "Koen. In Den Haag": deduce ran a name on over a sentence end
+    lookups = _deduce().lookup_structs
     spans = []
     for run in runs:
         run = _cut_at_organisation(text, run)
+        if not run:
+            continue
+        first = _skip_initial_function_word(text, run[0][0], run[-1][1], lookups)
+        if first is None:
+            continue
+        run = [(a, b) for a, b in run if a >= first]
         if not run:
             continue
         s, e = run[0][0], run[-1][1]
@@ -352,15 +386,112 @@ _CUE_AFTER = {
 }
 # verbs after a sentence-initial surname that is also a word ("Groen heeft", "Vink belde")
 _ACTS = {"heeft", "zei", "belde", "mailde", "vertelde", "vroeg", "schreef", "stuurde", "gaf", "liet", "vond"}
+_PRONOUNS = {"ik", "je", "jij", "u", "hij", "zij", "ze", "we", "wij", "jullie", "men", "mijn", "ons", "onze", "hun"}
+# words before a capitalised word that make it the name of a unit, programme or organisation
+_UNIT_WORDS = {"directie", "afdeling", "programma", "project", "team", "cluster", "dienst", "stichting"}
+# prepositions whose object is usually a person ("volgens Bosch", "dankzij Stam")
+# ("bij" and "naar" also take places, but for a word that is both a place and a surname, "bij Veen op
+# kantoor", "stuurde het naar Hoek", privacy wins)
+_PERSON_PREPS = {"volgens", "namens", "dankzij", "aldus", "bij", "naar"}
+# conjunctions that open a clause whose subject often follows directly ("toen Veen de cijfers liet zien")
+_SUBJECT_CONJ = {"toen", "omdat", "nadat", "zodat", "terwijl", "hoewel", "zodra", "doordat", "wanneer", "als"}
+# prepositions of place: "in Beek", "uit Den Bosch" are places, also when the place is a surname too
+_PLACE_PREPS = {"in", "uit", "te", "rond", "richting", "nabij", "vanuit"}
+# frequent finite verbs that are not regular past tenses (those end in -de/-te and are recognised by form)
+_FINITE = set(
+    (
+        "is was waren zijn heeft hebben had hadden wordt werd werden kan kon konden kunnen wil wilde wilden willen "
+        "moet moest moesten moeten mag mocht mochten zal zou zouden zullen gaat ging gingen gaan komt kwam kwamen "
+        "ziet zag zagen staat stond stonden zit zat weet wist wisten vindt vond vonden neemt nam namen geeft gaf "
+        "gaven doet deed deden zegt zei zeiden krijgt kreeg kregen blijft bleef bleven brengt bracht brachten "
+        "denkt dacht dachten spreekt sprak spraken vraagt vroeg vroegen schrijft schreef schreven laat liet lieten "
+        "houdt hield hielden helpt hielp hielpen kiest koos leest las loopt liep liepen begint begon begonnen "
+        "stelt werkt belt mailt stuurt regelt vertelt legt zoekt maakt kijkt keek"
+    ).split()
+)
+# adjectives and nouns that end like a regular past tense (-de/-te) but are not verbs
+_NOT_PAST = set(
+    (
+        "goede eerste laatste beste grote hele rode oude brede echte vaste lichte juiste rechte harde zachte "
+        "gemeente ruimte ronde hoogte lengte breedte diepte mate tijde volgende andere derde vierde vijfde "
+        "zesde halve witte"
+    ).split()
+)
 _TUSSENVOEGSEL = r"(?:van der|van den|van de|van het|van 't|van|de|den|der|ter|ten|te|in 't|op de|el|al)"
 _CANDIDATE = re.compile(rf"(?<![\w.])((?:[A-Z]\.\s?)*(?:{_TUSSENVOEGSEL}\s)?[A-Z][a-zà-ÿ'-]+(?:\s[A-Z][a-zà-ÿ'-]+)?)")
 
 
+def _sentence_start(text: str, start: int) -> bool:
+    """Does a sentence begin at ``start``? Dutch goes on in lower case after ";", so a capital there
+    marks a proper noun, as in the middle of a sentence."""
+    before = text[:start].rstrip()
+    # after a letter, digit, comma or ";" the sentence goes on; after ".", "?", a bullet, a quote,
+    # a "|" or a bracket a new one may begin
+    return not before or not (before[-1].isalnum() or before[-1] in ",;&")
+
+
+def _finite_verb(word: str) -> bool:
+    """Is ``word`` (lower case) most likely a finite verb: a frequent one, or a regular past tense?"""
+    if word in _FINITE:
+        return True
+    return len(word) >= 5 and word.endswith(("de", "te")) and word not in _NOT_PAST
+
+
+@functools.cache
+def _partner_words() -> frozenset[str]:
+    """The codebook's one-word partner terms for organisations ("vluchtelingenwerk", "tno", "uwv"): these
+    are collaboration partners, never a person (terms that are also surnames, such as "Boer", are left out)."""
+    from sib_nlp.signals.codebook import load_codebook
+
+    surnames = _deduce().lookup_structs["surname"]
+    words = set()
+    for kind in load_codebook().partners.values():
+        if kind.id in {"collega", "leidinggevende", "burger"}:
+            continue
+        for term in kind.terms:
+            if len(term) == 1 and not surnames.__contains__([term[0].capitalize()]):
+                words.add(term[0])
+    return frozenset(words)
+
+
+def _organisation_like(word: str) -> bool:
+    """An organisation's name by its form: an acronym ("UWV"), inner capitals ("ProRail",
+    "VluchtelingenWerk"), an organisation word or suffix, or one of the codebook's partner words."""
+    bare = word.strip(".,;:()")
+    low = bare.lower()
+    inner_capital = re.search(r"[a-zà-ÿ][A-Z]", bare) is not None
+    return (
+        (bare.isupper() and len(bare) > 1)
+        or inner_capital
+        or low in _NOT_NAMES
+        or low in _ORG_WORDS
+        or low.endswith(_ORG_SUFFIXES)
+        or low in _partner_words()
+    )
+
+
+def _person_slot(prev: str, nxt: str, words: list[str], head: str, lookups) -> bool:  # noqa: ANN001
+    """A capitalised word in the middle of a sentence, in a place where Dutch puts a person: after
+    "volgens"/"namens"/"dankzij", or next to a finite verb ("; Beek vulde later", "belde Bosch om").
+
+    Mid-sentence capitals mark proper nouns; organisations and places have been ruled out before.
+    "de Ruiter" counts only when the word after "de" is a surname that takes a tussenvoegsel
+    (deduce's list), so "belde de Inspectie" stays."""
+    if head.lower() in lookups["stop_word"] or head.lower() in _PRONOUNS:
+        return False
+    if len(words) > 1 and words[0][0].islower() and head not in lookups["interfix_surname"]:
+        return False  # "van het Deltaprogramma", "belde de Inspectie": not "van Veen", "de Ruiter"
+    if prev in _PLACE_PREPS:
+        return False
+    return prev in _PERSON_PREPS or prev in _SUBJECT_CONJ or _finite_verb(nxt) or _finite_verb(prev)
+
+
 def context_name_spans(text: str, known: list[Span]) -> list[Span]:
     """Names that the lists miss because they are also words ("Groen", "de Lange", "Vink"),
-    found by their context: a capitalised word after a cue ("met", "collega", "mevrouw") or before a
-    verb of speaking or doing ("zei", "belde", "heeft"), that is not an organisation, place or
-    programme word. Only words not already covered by another span."""
+    found by their context: a capitalised word after a cue ("met", "collega", "mevrouw"), before a
+    verb of speaking or doing ("zei", "belde", "heeft"), or in the middle of a sentence where Dutch
+    puts a person (:func:`_person_slot`: "Volgens Bosch", "; Beek vulde", "toen Veen de ..."), that
+    is not an organisation, place or programme word. Only words not already covered by another span."""
     lookups = _deduce().lookup_structs
     taken = [(k.start, k.end) for k in known]
     out = []
@@ -368,29 +499,54 @@ def context_name_spans(text: str, known: list[Span]) -> list[Span]:
         start, end = m.span(1)
         if any(a < end and start < b for a, b in taken):
             continue
+        if end < len(text) and text[end].isalpha():
+            continue  # the match stops inside a word with inner capitals ("LinkedIn", "ProRail")
         words = m.group(1).split()
+        if len(words) == 2 and words[0][0].isupper() and _sentence_start(text, start):
+            # "Volgens Bosch", "Gisteren Koen": a sentence-initial word that is not a first name
+            # is not part of the name; look at the second word alone
+            first = words[0]
+            if first.lower() in _PERSON_PREPS or (
+                lookups["common_word"].__contains__(first.lower()) and not lookups["first_name"].__contains__([first])
+            ):
+                start = text.index(words[1], start + len(first))
+                words = words[1:]
         head = words[-1].strip(".,;:")
         bare = [w.strip(".,;:").lower() for w in words]
         if any(w in _NOT_NAMES or w in _ORG_WORDS or w.endswith(_ORG_SUFFIXES) for w in bare):
             continue
         before = re.findall(r"([\w.]+)\W*$", text[:start])
         prev = before[0].lower() if before else ""
+        if prev in _SURNAME_PREFIXES and before[0][0].isupper():
+            two_back = re.findall(r"(\w+)\W+\w+\W*$", text[:start])
+            if two_back and two_back[0].lower() in _PLACE_PREPS:
+                continue  # "In Den Bosch", "uit De Meern": a place
         role_cue = prev in _CUE_BEFORE - {"met", "en", "door", "aan"}  # "projectleider Vink": a person
-        if head.isupper() or (lookups["placename"].__contains__([head]) and not role_cue):
-            continue
         after = re.match(r"\W*(\w+)", text[end:])
         nxt = after.group(1).lower() if after else ""
-        sentence_start = not text[:start].strip() or text[:start].rstrip()[-1] in ".!?:;\n"
+        sentence_start = _sentence_start(text, start)
+        if head.isupper() or _organisation_like(head) or prev in _ORG_WORDS or prev in _UNIT_WORDS:
+            continue  # "UWV", "ProRail", "gemeente Zwolle", "directie Natuur"
+        if prev == "en" and not _follows_name(text, start, taken):
+            if re.search(r"[A-Z][\w-]*\s+en\s+$", text[:start]):
+                continue  # "Lezen en Schrijven", "Economische Zaken en Klimaat": one name, not a person
+            prev = ""  # "en" is a cue only in "<name> en <name>"
+        in_slot = not sentence_start and _person_slot(prev, nxt, words, head, lookups)
+        if lookups["placename"].__contains__(words) or lookups["placename"].__contains__([head]):
+            # a place ("Den Haag", "Assen") unless a role word or a person's slot says otherwise and the
+            # word is also a surname ("wethouder Beek", "; Beek vulde later de cijfers aan")
+            if not (role_cue or (in_slot and len(words) == 1 and lookups["surname"].__contains__([head]))):
+                continue
         if prev in _ARTICLES and not words[0][0].islower():
             continue
+        if len(words) > 1 and words[0] in _NAME_ARTICLES and words[1] not in lookups["interfix_surname"]:
+            continue  # "met de Nationale Ombudsman" is an article and an organisation, "met de Ruiter" a name
         if sentence_start and words[0][0].isupper() and lookups["common_word"].__contains__(head.lower()):
             surname_acting = len(words) == 1 and nxt in _ACTS and lookups["surname"].__contains__([head])
             if not lookups["first_name"].__contains__([words[0]]) and not surname_acting:
                 continue  # "Gisteren belde ...": a common word at a sentence start; but "Groen heeft ..." is a name
-        if prev == "en" and not _follows_name(text, start, taken):
-            prev = ""  # "Lezen en Schrijven": "en" is a cue only in "<name> en <name>"
-        if prev in _CUE_BEFORE or nxt in _CUE_AFTER:
-            out.append(Span(start, end, "persoon", m.group(1)))
+        if prev in _CUE_BEFORE or nxt in _CUE_AFTER or in_slot:
+            out.append(Span(start, end, "persoon", text[start:end]))
     return out
 
 
@@ -482,6 +638,20 @@ def extend_with_surnames(text: str, spans: list[Span]) -> list[Span]:
     return out
 
 
+def merge_name_parts(text: str, spans: list[Span]) -> list[Span]:
+    """ "[Ilias] van [Rossum]": two name spans with only a tussenvoegsel between them are one name
+    (here deduce took "Rossum" for a place-like surname and the first-name list found "Ilias")."""
+    out: list[Span] = []
+    for sp in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if out and out[-1].kind == sp.kind == "persoon":
+            gap = text[out[-1].end : sp.start]
+            if re.fullmatch(rf" {_TUSSENVOEGSEL} ", gap):
+                out[-1] = Span(out[-1].start, sp.end, "persoon", text[out[-1].start : sp.end])
+                continue
+        out.append(sp)
+    return out
+
+
 def _follows_name(text: str, start: int, taken: list[tuple[int, int]]) -> bool:
     """Is the word before "en" (just before ``start``) part of a name span?"""
     m = re.search(r"(\S+)\s+en\s+$", text[:start])
@@ -510,6 +680,8 @@ def pseudonymise(text: str, use_names: bool = True) -> PseudonymisedText:
         spans += first_name_spans(text, spans)
         spans = extend_with_surnames(text, spans)
     spans = _resolve(spans)
+    if use_names:
+        spans = merge_name_parts(text, spans)
     numbering: dict[str, dict[str, int]] = {k: {} for k in KINDS}
     out: list[str] = []
     pos = 0
