@@ -24,6 +24,7 @@ from sib_nlp import __version__
 from sib_nlp.config import Settings
 from sib_nlp.io.store import Store
 from sib_nlp.nlp.loader import pipeline_info
+from sib_nlp.parallel import fork_available, run_forked, worker_state
 from sib_nlp.schemas import SENTENCE_COLUMNS, SIGNAL_COLUMNS
 from sib_nlp.signals.codebook import Codebook
 from sib_nlp.signals.document import document_signals
@@ -150,6 +151,21 @@ def analyse_store(
             )
         batch_ids, batch_sents, batch_sigs = [], [], []
 
+    if settings.n_process > 1 and fork_available():
+        for result in run_forked(
+            _analyse_forked,
+            _batches(store, todo, settings.batch_size),
+            settings.n_process,
+            {"nlp": nlp, "codebook": codebook, "settings": settings},
+        ):
+            save_batch(store, key, result)
+            done += len(result.document_ids)
+            n_sents += len(result.sentences)
+            n_sigs += len(result.signals)
+            if progress:
+                progress(done, len(todo))
+        log.info("analysed %d documents in %d processes", done, settings.n_process)
+        return AnalyseSummary(done, total_nl - done, n_sents, n_sigs, key)
     for doc, doc_id in _pipe_with_types(nlp, _stream_texts(store, todo, READ_CHUNK), settings):
         sents, sigs = doc_rows(doc, doc_id, codebook)
         batch_ids.append(doc_id)
@@ -206,6 +222,12 @@ def analyse_batch(rows: list[Row], nlp: Language, settings: Settings, codebook: 
         result.sentences.extend(sents)
         result.signals.extend(sigs)
     return result
+
+
+def _analyse_forked(rows: list[Row]) -> BatchResult:
+    """Worker side of ``analyse_store`` with ``n_process`` > 1: the pipeline came with the fork."""
+    st = worker_state()
+    return analyse_batch(rows, st["nlp"], st["settings"], st["codebook"])
 
 
 def save_batch(store: Store, key: str, result: BatchResult) -> None:

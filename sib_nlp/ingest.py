@@ -22,6 +22,7 @@ from dateutil import parser as dateparser
 from sib_nlp.config import Settings
 from sib_nlp.io.readers import READERS, ReadError, discover_files
 from sib_nlp.io.store import Store
+from sib_nlp.parallel import chunks, fork_available, run_forked, worker_state
 from sib_nlp.privacy.pseudonymise import pseudonymise, pseudonymous_participant
 from sib_nlp.schemas import ROLES, TEXT_TYPES, WAVE_ALIASES, Document, Quarantined, RawRecord
 from sib_nlp.text.clean import (
@@ -207,6 +208,47 @@ def validate_record(rec: RawRecord, settings: Settings, boilerplate: set[str], p
     )
 
 
+PARALLEL_MIN_RECORDS = 200  # smaller files are validated in the running process
+PARALLEL_CHUNK = 50
+
+
+def _validate_or_reason(
+    rec: RawRecord, settings: Settings, boilerplate: set[str], period: str | None
+) -> Document | str:
+    try:
+        return validate_record(rec, settings, boilerplate, period)
+    except Rejected as exc:
+        return str(exc)
+
+
+def _validate_chunk(chunk: list[tuple[int, RawRecord]]) -> list[tuple[int, Document | str]]:
+    """Worker side of :func:`validate_records`: the settings and boilerplate came with the fork."""
+    st = worker_state()
+    return [(i, _validate_or_reason(rec, st["settings"], st["boilerplate"], st["period"])) for i, rec in chunk]
+
+
+def validate_records(
+    records: list[RawRecord], settings: Settings, boilerplate: set[str], period: str | None
+) -> list[Document | str]:
+    """:func:`validate_record` for every record, in order: the document, or why it was rejected.
+
+    With ``n_process`` > 1 (and ``fork`` available) a large file is cleaned, language-checked and
+    pseudonymised in worker processes; the outcome is the same as in one process.
+    """
+    if settings.n_process <= 1 or len(records) < PARALLEL_MIN_RECORDS or not fork_available():
+        return [_validate_or_reason(rec, settings, boilerplate, period) for rec in records]
+    # load deduce's tables, the name lists and the language models once, before the fork
+    pseudonymise("Jan de Vries belde; Bosch vulde aan.")
+    detect_language("Dit is een Nederlandse zin over de gemeente.")
+    outcomes: list[Document | str] = [""] * len(records)
+    state = {"settings": settings, "boilerplate": boilerplate, "period": period}
+    work = chunks(list(enumerate(records)), PARALLEL_CHUNK)
+    for part in run_forked(_validate_chunk, work, settings.n_process, state):
+        for i, outcome in part:
+            outcomes[i] = outcome
+    return outcomes
+
+
 def quarantine_entry(rec: RawRecord, reason: str) -> Quarantined:
     key = hashlib.sha256(f"{rec.source_file}|{rec.sheet}|{rec.row}|{rec.column}|{reason}".encode()).hexdigest()[:20]
     # a reason may quote a cell ("onbekende meting '...'"); a cell can hold personal data
@@ -237,12 +279,12 @@ def prepare_records(
     hashes: dict[str, set[str]] = {}
     seen_shingles: dict[str, list[set[str]]] = {}
     seen_ids: set[str] = set()
-    for rec in records:
-        try:
-            doc = validate_record(rec, settings, boilerplate, period)
-        except Rejected as exc:
-            quarantined.append(quarantine_entry(rec, str(exc)))
+    records = list(records)
+    for rec, outcome in zip(records, validate_records(records, settings, boilerplate, period), strict=True):
+        if isinstance(outcome, str):
+            quarantined.append(quarantine_entry(rec, outcome))
             continue
+        doc = outcome
         if doc.document_id in seen_ids:
             duplicates += 1
             continue

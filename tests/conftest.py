@@ -82,3 +82,18 @@ def demo_run(tmp_path_factory, prefect_harness):
         inputs=[str(SAMPLE)], period="2026-Q4", out_dir=str(out), store=str(store), config=str(config)
     )
     return {"result": result, "store": store, "out": out, "base": base, "config": config}
+
+
+def analysis_tables(path):
+    """A store's sentences, signals and analysis marks, in a fixed order, for comparing two runs."""
+    from sib_nlp.io.store import Store
+
+    with Store(path, read_only=True) as store:
+        con = store.con
+        return (
+            con.execute("SELECT * FROM sentences ORDER BY sentence_id").fetchall(),
+            con.execute(
+                "SELECT * FROM signals ORDER BY document_id, sentence_id, label, evidence, aspect, partner"
+            ).fetchall(),
+            con.execute("SELECT document_id, analysed_with FROM documents ORDER BY 1").fetchall(),
+        )

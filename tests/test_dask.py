@@ -5,23 +5,11 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import SAMPLE
+from conftest import SAMPLE, analysis_tables
 
 from sib_nlp.config import Settings
 from sib_nlp.io.store import Store
 from sib_nlp.pipeline import analyse_step, ingest_step
-
-
-def _tables(path):
-    with Store(path, read_only=True) as store:
-        con = store.con
-        return (
-            con.execute("SELECT * FROM sentences ORDER BY sentence_id").fetchall(),
-            con.execute(
-                "SELECT * FROM signals ORDER BY document_id, sentence_id, label, evidence, aspect, partner"
-            ).fetchall(),
-            con.execute("SELECT document_id, analysed_with FROM documents ORDER BY 1").fetchall(),
-        )
 
 
 @pytest.mark.slow
@@ -38,7 +26,7 @@ def test_dask_path_equals_the_plain_path(tmp_path, prefect_harness):
     analyse_step(plain)
     result = analyse_on_dask(n_workers=2, config=str(config), batch_docs=16)
     assert result["analysis"]["analysed"] > 50
-    assert _tables(tmp_path / "dask.duckdb") == _tables(plain.store_path)
+    assert analysis_tables(tmp_path / "dask.duckdb") == analysis_tables(plain.store_path)
     with Store(tmp_path / "dask.duckdb", read_only=True) as store:
         runs = store.runs()
     assert list(runs.query("kind == 'analyse'")["status"]) == ["ok"]
