@@ -6,9 +6,25 @@ import json
 
 import pytest
 
-from sib_nlp.signals.classifier import SignalClassifier, apply_classifier, find_signal_model, sentence_features
+from sib_nlp.signals.classifier import (
+    PolarityModel,
+    SignalClassifier,
+    apply_classifier,
+    find_signal_model,
+    sentence_features,
+)
 from sib_nlp.signals.codebook import load_codebook
-from sib_nlp.signals.train import Example, cross_validate, fit, folds_by_group, next_version, train
+from sib_nlp.signals.train import (
+    Example,
+    _vocabulary,
+    cross_validate,
+    cross_validate_polarity,
+    fit,
+    fit_polarity,
+    folds_by_group,
+    next_version,
+    train,
+)
 
 LABELS = ["belemmering", "reflectie.inzicht"]
 
@@ -107,3 +123,93 @@ def test_classifier_adds_signals_with_its_own_name_and_leaves_pattern_labels_alo
     assert by_label["belemmering"]["detector"] == "sib.signal_patterns.v1"  # patterns mode: unchanged
     assert by_label["reflectie.inzicht"]["detector"] == "sib.signal_classifier.v1"
     assert by_label["reflectie.inzicht"]["sentence"] == 0
+
+
+def _evaluation_examples() -> list[Example]:
+    """Evaluation sentences: 'goed'/'fijn' positive, 'saai'/'slecht' negative, 'oké' neutral, 'zaal' none."""
+    rows = [
+        ({"w:goed", "w:trainer", "appr", "apol:positief"}, {"positief"}),
+        ({"w:fijn", "w:sessie", "appr", "apol:positief"}, {"positief"}),
+        ({"w:goed", "w:sessie"}, {"positief"}),
+        ({"w:saai", "w:sessie", "appr", "apol:negatief"}, {"negatief"}),
+        ({"w:slecht", "w:trainer", "appr", "apol:negatief"}, {"negatief"}),
+        ({"w:saai", "w:trainer"}, {"negatief"}),
+        ({"w:oké", "w:sessie", "appr", "apol:neutraal"}, {"neutraal"}),
+        ({"w:oké", "w:trainer"}, {"neutraal"}),
+        ({"w:zaal", "w:om"}, set()),
+        ({"w:lunch", "w:om"}, set()),
+    ]
+    return [
+        Example(
+            f"e{i % 5}",
+            set(f) | {"tt:evaluatie"},
+            frozenset(),
+            f"e{i % 5}.{i}",
+            frozenset(pol),
+            frozenset(x.split(":")[1] for x in f if x.startswith("apol:")),
+            True,
+        )
+        for i, (f, pol) in enumerate(rows * 2)
+    ]
+
+
+def test_polarity_model_learns_and_is_cross_validated_against_the_word_lists():
+    ex = _evaluation_examples()
+    vocab = _vocabulary(ex)
+    model = fit_polarity(ex, vocab, c=3.0)
+    assert model is not None
+    x = {vocab["w:saai"]: 1.0, vocab["w:trainer"]: 1.0, vocab["tt:evaluatie"]: 1.0}
+    probs = model.probabilities(x)
+    assert max(probs, key=probs.__getitem__) == "negatief"
+    cv = cross_validate_polarity(ex, k=5)
+    assert cv["sentences"] == 20
+    assert 0 <= cv["patterns_only"] <= 1 and all(0 <= v["macro_f1"] <= 1 for v in cv["by_c"].values())
+
+
+def test_saved_model_keeps_its_polarity_model(tmp_path):
+    model, _ = train(_examples() + _evaluation_examples(), LABELS, load_codebook(), "9.9.9", ["test data"], k=5)
+    assert model.polarity is not None
+    folder = model.save(tmp_path / "sib_signals-9.9.9")
+    assert "polarity" in json.loads((folder / "model.json").read_text(encoding="utf-8"))
+    loaded = SignalClassifier.load(folder)
+    feats = {"w:saai", "tt:evaluatie"}
+    assert loaded.polarity_probabilities(feats) == pytest.approx(model.polarity_probabilities(feats))
+    assert loaded.meta["polarity"]["mode"] == model.polarity.mode
+
+
+def _polarity_model(favourite: str, mode: str = "classifier") -> SignalClassifier:
+    from sib_nlp.signals.classifier import POLARITY_CLASSES
+
+    model = _model({lab: "patterns" for lab in LABELS}, intercept=-5.0)
+    model.polarity = PolarityModel(
+        coef={c: [0.0] for c in POLARITY_CLASSES},
+        intercept={c: (3.0 if c == favourite else 0.0) for c in POLARITY_CLASSES},
+        threshold=0.5,
+        mode=mode,
+    )
+    return model
+
+
+def test_polarity_model_repolarises_the_word_lists_and_adds_what_they_miss(blank_patterns):
+    doc = blank_patterns.make_doc("De trainers waren goed. Het werkbezoek liet me anders naar de regels kijken.")
+    doc.user_data["sib_text_type"] = "evaluatie"
+    doc = blank_patterns.get_pipe("sib_signals")(blank_patterns.get_pipe("sentencizer")(doc))
+    before = [s for s in doc._.sib_signals if s["label"] == "waardering"]
+    assert {s["sentence"] for s in before} == {0}
+    apply_classifier(doc, _polarity_model("negatief"), aspects_of=lambda sent: ["werkvormen"])
+    after = [s for s in doc._.sib_signals if s["label"] == "waardering"]
+    first = [s for s in after if s["sentence"] == 0]
+    assert {s["polarity"] for s in first} == {"negatief"} and first[0]["evidence"] == before[0]["evidence"]
+    added = [s for s in after if s["sentence"] == 1]
+    assert added and added[0]["detector"] == "sib.signal_classifier.v1.polarity"
+    assert added[0]["aspect"] == "werkvormen" and added[0]["polarity"] == "negatief"
+
+
+def test_polarity_model_in_patterns_mode_or_predicting_none_adds_nothing(blank_patterns):
+    text = "Het werkbezoek liet me anders naar de regels kijken."
+    for model in (_polarity_model("negatief", mode="patterns"), _polarity_model("geen")):
+        doc = blank_patterns.make_doc(text)
+        doc.user_data["sib_text_type"] = "evaluatie"
+        doc = blank_patterns.get_pipe("sib_signals")(blank_patterns.get_pipe("sentencizer")(doc))
+        apply_classifier(doc, model)
+        assert not [s for s in doc._.sib_signals if s["label"] == "waardering"]

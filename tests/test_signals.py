@@ -1,5 +1,6 @@
 """Signal detectors on hand-built Docs and the blank pipeline: negation, modality, partners, depth."""
 
+import pytest
 import spacy
 from spacy.tokens import Doc
 
@@ -151,6 +152,20 @@ def test_appreciation_polarity_per_aspect(nlp_blank):
     assert {s["aspect"] for s in p} == {"begeleiding"} and p[0]["polarity"] == "positief"
     assert n[0]["aspect"] == "werkvormen" and n[0]["polarity"] == "negatief"
     assert q[0]["aspect"] == "organisatie" and q[0]["polarity"] == "negatief"
+
+
+@pytest.mark.parametrize(
+    ("text", "polarity"),
+    [
+        ("Ik heb geen enkele klacht over de trainers.", "positief"),  # the phrase carries its own "geen"
+        ("De trainer gaf weinig ruimte voor vragen.", "negatief"),  # "ruimte voor" inside "weinig ruimte"
+        ("De begeleiding was zakelijk en afstandelijk, maar wel correct.", "neutraal"),  # a balanced verdict
+        ("De begeleiding was goed, de trainers enthousiast en de sessies leerzaam, al was de zaal oké.", "positief"),
+    ],
+)
+def test_appreciation_polarity_of_phrases_negations_and_balanced_verdicts(nlp_blank, text, polarity):
+    found = {s["polarity"] for s in nlp_blank(text)._.sib_signals if s["label"] == "waardering"}
+    assert found == {polarity}
 
 
 def test_appreciation_only_for_evaluations_when_text_type_known(nlp_blank):

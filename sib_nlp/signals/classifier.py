@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,14 +37,28 @@ META_FILE = "meta.json"
 MODEL_PREFIX = "sib_signals-"
 
 
+POLARITY_CLASSES = ("geen", "positief", "neutraal", "negatief")
+
+
 def sentence_features(
-    tokens: Iterable[Any], pattern_signals: Iterable[dict[str, Any]], labels: Sequence[str]
+    tokens: Iterable[Any],
+    pattern_signals: Iterable[dict[str, Any]],
+    labels: Sequence[str],
+    text_type: str | None = None,
 ) -> set[str]:
-    """The named binary/real features of one sentence; real-valued ones are ``name=value`` strings."""
+    """The named binary/real features of one sentence; real-valued ones are ``name=value`` strings.
+
+    Besides the sentence labels' pattern hits: the polarity the appreciation patterns gave
+    (``apol:positief`` ...) and whether the text is an evaluation (``tt:evaluatie``)."""
     feats: set[str] = set()
     conf: dict[str, float] = {}
     intention = False
+    if text_type == "evaluatie":
+        feats.add("tt:evaluatie")
     for s in pattern_signals:
+        if s["label"] == "waardering":
+            feats.add("appr")
+            feats.add(f"apol:{s.get('polarity')}")
         if s["label"] in labels:
             conf[s["label"]] = max(conf.get(s["label"], 0.0), float(s["confidence"]))
             intention = intention or s.get("modality") == "voornemen"
@@ -69,6 +83,40 @@ def _value(feature: str) -> tuple[str, float]:
 
 
 @dataclass
+class PolarityModel:
+    """A multinomial logistic regression over the same features: is an evaluation sentence an
+    appreciation, and is it positive, neutral or negative (classes :data:`POLARITY_CLASSES`).
+
+    ``threshold``: the probability a polarity needs to add an appreciation where the word lists
+    found none. ``mode``: "classifier" when cross-validation found it better than the word lists."""
+
+    coef: dict[str, list[float]]
+    intercept: dict[str, float]
+    threshold: float = 0.5
+    mode: str = "classifier"
+
+    def probabilities(self, x: dict[int, float]) -> dict[str, float]:
+        z = {c: self.intercept[c] + sum(self.coef[c][i] * v for i, v in x.items()) for c in self.coef}
+        top = max(z.values())
+        e = {c: math.exp(v - top) for c, v in z.items()}
+        total = sum(e.values())
+        return {c: v / total for c, v in e.items()}
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "classes": list(self.coef),
+            "coef": {c: [round(v, 6) for v in w] for c, w in self.coef.items()},
+            "intercept": {c: round(v, 6) for c, v in self.intercept.items()},
+            "threshold": self.threshold,
+            "mode": self.mode,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> PolarityModel:
+        return cls(d["coef"], d["intercept"], float(d.get("threshold", 0.5)), d.get("mode", "classifier"))
+
+
+@dataclass
 class SignalClassifier:
     labels: list[str]
     vocabulary: dict[str, int]
@@ -79,6 +127,15 @@ class SignalClassifier:
     # per label "classifier" (the model decides) or "patterns" (the pattern detector's signals pass unchanged),
     # chosen at training time by cross-validation
     modes: dict[str, str] = field(default_factory=dict)
+    # appreciation polarity; None in models trained before it existed
+    polarity: PolarityModel | None = None
+
+    def decides_polarity(self) -> bool:
+        return self.polarity is not None and self.polarity.mode == "classifier"
+
+    def polarity_probabilities(self, feats: Iterable[str]) -> dict[str, float]:
+        assert self.polarity is not None
+        return self.polarity.probabilities(self.vector(feats))
 
     def decides(self, label: str) -> bool:
         return label in self.coef and self.modes.get(label, "classifier") == "classifier"
@@ -127,6 +184,8 @@ class SignalClassifier:
             "thresholds": self.thresholds,
             "modes": self.modes,
         }
+        if self.polarity is not None:
+            model["polarity"] = self.polarity.as_dict()
         text = json.dumps(model, ensure_ascii=False, sort_keys=True)
         (directory / MODEL_FILE).write_text(text, encoding="utf-8")
         meta = dict(self.meta)
@@ -144,8 +203,16 @@ class SignalClassifier:
         meta_path = directory / META_FILE
         meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.is_file() else {}
         vocab = {f: i for i, f in enumerate(model["features"])}
+        polarity = PolarityModel.from_dict(model["polarity"]) if model.get("polarity") else None
         return cls(
-            model["labels"], vocab, model["coef"], model["intercept"], model["thresholds"], meta, model.get("modes", {})
+            model["labels"],
+            vocab,
+            model["coef"],
+            model["intercept"],
+            model["thresholds"],
+            meta,
+            model.get("modes", {}),
+            polarity,
         )
 
     @property
@@ -173,17 +240,25 @@ def sentence_windows(doc: Doc) -> list[Span]:
     return list(doc.sents) if len(doc) else []
 
 
-def apply_classifier(doc: Doc, model: SignalClassifier) -> Doc:
-    """Rewrite ``doc._.sib_signals`` with the classifier's decisions (see the module docstring)."""
+def apply_classifier(doc: Doc, model: SignalClassifier, aspects_of: Callable[[Span], list[str]] | None = None) -> Doc:
+    """Rewrite ``doc._.sib_signals`` with the classifier's decisions (see the module docstring).
+
+    ``aspects_of`` gives the aspects a sentence is about (the codebook's aspect words), for an
+    appreciation the polarity model adds where the word lists found none."""
     signals = list(doc._.sib_signals or [])
+    text_type = doc.user_data.get("sib_text_type")
     by_sentence: dict[int, list[dict[str, Any]]] = {}
     for s in signals:
         by_sentence.setdefault(s["sentence"], []).append(s)
     out: list[dict[str, Any]] = []
     for si, sent in enumerate(sentence_windows(doc)):
         mine = by_sentence.get(si, [])
-        feats = sentence_features(sent, mine, model.labels)
+        feats = sentence_features(sent, mine, model.labels, text_type)
         probs = model.probabilities(feats)
+        appreciation = [s for s in mine if s["label"] == "waardering"]
+        if model.decides_polarity() and (appreciation or text_type == "evaluatie"):
+            out.extend(_polarity(model, feats, sent, si, appreciation, aspects_of))
+            mine = [s for s in mine if s["label"] != "waardering"]
         for s in mine:
             if not model.decides(s["label"]):
                 out.append(s)  # appreciation, labels the model does not know or leaves to the patterns
@@ -218,3 +293,62 @@ def apply_classifier(doc: Doc, model: SignalClassifier) -> Doc:
     out.sort(key=lambda s: (s["sentence"], s["start"]))
     doc._.sib_signals = out
     return doc
+
+
+def _polarity(
+    model: SignalClassifier,
+    feats: set[str],
+    sent: Span,
+    si: int,
+    appreciation: list[dict[str, Any]],
+    aspects_of: Callable[[Span], list[str]] | None,
+) -> list[dict[str, Any]]:
+    """The appreciation signals of one sentence with the polarity model's polarity.
+
+    Where the word lists found an appreciation, the model picks its polarity (the evidence stays
+    the list's words). Where they found none, in an evaluation, the model adds one when a
+    polarity is likely enough, with the words that weighed most as evidence."""
+    assert model.polarity is not None
+    probs = model.polarity_probabilities(feats)
+    polar = {c: p for c, p in probs.items() if c != "geen"}
+    best = max(polar, key=polar.__getitem__)
+    detector = CLASSIFIER_NAME + ".polarity"
+    if appreciation:
+        return [
+            {
+                **s,
+                "polarity": best,
+                "confidence": round(polar[best], 3),
+                "detector": f"{s.get('detector', '')}+{detector}",
+            }
+            for s in appreciation
+        ]
+    if max(probs, key=probs.__getitem__) == "geen" or polar[best] < model.polarity.threshold:
+        return []
+    words = [w for _, w in sorted(_weights(model, best, feats), reverse=True)[:3]]
+    return [
+        {
+            "label": "waardering",
+            "confidence": round(polar[best], 3),
+            "evidence": ", ".join(words) if words else sent.text.strip()[:80],
+            "start": sent.start_char,
+            "end": sent.end_char,
+            "sentence": si,
+            "detector": detector,
+            "polarity": best,
+            "aspect": aspect,
+            "partner": None,
+            "modality": "gedaan",
+        }
+        for aspect in ((aspects_of(sent) if aspects_of else None) or ["algemeen"])
+    ]
+
+
+def _weights(model: SignalClassifier, cls: str, feats: set[str]) -> list[tuple[float, str]]:
+    assert model.polarity is not None
+    w = model.polarity.coef[cls]
+    return [
+        (w[model.vocabulary[f]], f[2:])
+        for f in feats
+        if f.startswith(("w:", "b:")) and f in model.vocabulary and w[model.vocabulary[f]] > 0
+    ]

@@ -291,12 +291,14 @@ class SignalDetector:
         cb = self.codebook
         pos = [(s, e, self._positive.phrases[n]) for n, s, e in self._positive.matches(keys)]
         neg = [(s, e, self._negative.phrases[n]) for n, s, e in self._negative.matches(keys)]
+        # a positive word inside a negative phrase is part of it ("weinig ruimte voor vragen")
+        pos = [(s, e, p) for s, e, p in pos if not any(s < ne and ns < e for ns, ne, _ in neg)]
         score = 0
         evidence: tuple[int, int] | None = None
         fake = Pattern(("_",), 1.0)
-        for s, e, _ in pos:
-            if self._negated(sent, keys, s, e, fake):
-                score -= 1
+        for s, e, p in pos:
+            if not any(w in cb.negators for w in p) and self._negated(sent, keys, s, e, fake):
+                score -= 1  # "niet goed"; but "geen enkele klacht" carries its own negation
             else:
                 score += 1
             evidence = evidence or (s, e)
@@ -306,10 +308,13 @@ class SignalDetector:
             else:
                 score += 1
             evidence = evidence or (s, e)
-        for _, s, e in self._neutral.matches(keys):
+        neutral = self._neutral.matches(keys)
+        for _, s, e in neutral:
             evidence = evidence or (s, e)
         if evidence is None:
             return []
+        if neutral and abs(score) <= 1:
+            score = 0  # a neutral marker beside one polar word is a balanced verdict ("afstandelijk, maar correct")
         polarity = "positief" if score > 0 else "negatief" if score < 0 else "neutraal"
         aspects = [a for a, terms in self._aspects.items() if terms.any(keys)] or ["algemeen"]
         span = sent[evidence[0] : evidence[1]]

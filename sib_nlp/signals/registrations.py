@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from sib_nlp.signals.classifier import SignalClassifier, apply_classifier, find_signal_model
 from sib_nlp.signals.codebook import Codebook, load_codebook
-from sib_nlp.signals.detectors import SignalDetector
+from sib_nlp.signals.detectors import PhraseSet, SignalDetector, token_keys
 
 log = logging.getLogger(__name__)
 
@@ -27,11 +27,16 @@ CLASSIFIER_FACTORY = "sib_signal_classifier_v1"
 class SignalClassifierComponent:
     """The pipeline component around a :class:`SignalClassifier` (``nlp.get_pipe(...).model``)."""
 
-    def __init__(self, model: SignalClassifier):
+    def __init__(self, model: SignalClassifier, codebook: Codebook | None = None):
         self.model = model
+        self._aspects = {a: PhraseSet(t) for a, t in codebook.aspects.items()} if codebook else {}
+
+    def aspects_of(self, sent: Span) -> list[str]:
+        keys = token_keys(sent)
+        return [a for a, terms in self._aspects.items() if terms.any(keys)]
 
     def __call__(self, doc: Doc) -> Doc:
-        return apply_classifier(doc, self.model)
+        return apply_classifier(doc, self.model, self.aspects_of)
 
 
 def register() -> None:
@@ -70,7 +75,7 @@ def register() -> None:
                     trained_on,
                     current,
                 )
-            return SignalClassifierComponent(model)
+            return SignalClassifierComponent(model, codebook_of(nlp))
 
 
 def codebook_of(nlp: Language) -> Codebook:

@@ -25,7 +25,14 @@ from typing import Any
 
 from spacy.language import Language
 
-from sib_nlp.signals.classifier import MODEL_PREFIX, SignalClassifier, sentence_features
+from sib_nlp.signals.classifier import (
+    MODEL_PREFIX,
+    POLARITY_CLASSES,
+    PolarityModel,
+    SignalClassifier,
+    _value,
+    sentence_features,
+)
 from sib_nlp.signals.codebook import Codebook
 from sib_nlp.signals.gold import GoldDocument, GoldSentence
 
@@ -39,6 +46,15 @@ class Example:
     features: set[str]
     labels: frozenset[str]
     key: str = ""
+    # appreciation: the gold polarities and those of the word lists; evaluation = the text is one
+    polarities: frozenset[str] = frozenset()
+    pattern_polarities: frozenset[str] = frozenset()
+    evaluation: bool = False
+
+    @property
+    def polarity_scored(self) -> bool:
+        """Does the evaluation count this sentence for appreciation polarity (as ``polarity_scores``)?"""
+        return self.evaluation or bool(self.polarities)
 
 
 def examples_from_documents(docs: Sequence[GoldDocument], nlp: Language, batch_size: int = 32) -> list[Example]:
@@ -53,7 +69,11 @@ def examples_from_documents(docs: Sequence[GoldDocument], nlp: Language, batch_s
             span = doc.char_span(start, end, alignment_mode="expand")
             tokens = list(span) if span is not None else []
             mine = [s for s in signals if start <= s["start"] < end + 1]
-            out.append(Example(gd.doc_id, sentence_features(tokens, mine, labels), g.labels, g.key))
+            feats = sentence_features(tokens, mine, labels, gd.text_type)
+            pattern_pol = frozenset(s["polarity"] for s in mine if s["label"] == "waardering")
+            out.append(
+                Example(gd.doc_id, feats, g.labels, g.key, g.polarities, pattern_pol, gd.text_type == "evaluatie")
+            )
     return out
 
 
@@ -72,7 +92,10 @@ def examples_from_sentences(
     out = []
     for doc, n in nlp.pipe(inputs(), as_tuples=True):
         s = sentences[n]
-        out.append(Example(s.doc_id, sentence_features(list(doc), doc._.sib_signals or [], labels), s.labels, s.key))
+        signals = doc._.sib_signals or []
+        feats = sentence_features(list(doc), signals, labels, text_type)
+        pattern_pol = frozenset(x["polarity"] for x in signals if x["label"] == "waardering")
+        out.append(Example(s.doc_id, feats, s.labels, s.key, s.polarities, pattern_pol, text_type == "evaluatie"))
     return out
 
 
@@ -103,8 +126,107 @@ def _vocabulary(examples: Sequence[Example], min_count: int = 2) -> dict[str, in
         for f in ex.features:
             name = f.rsplit("=", 1)[0] if f.startswith("patc:") else f
             counts[name] = counts.get(name, 0) + 1
-    keep = sorted(f for f, c in counts.items() if c >= min_count or f.startswith(("pat:", "patc:", "modality:")))
+    always = ("pat:", "patc:", "modality:", "apol:", "appr", "tt:")
+    keep = sorted(f for f, c in counts.items() if c >= min_count or f.startswith(always))
     return {f: i for i, f in enumerate(keep)}
+
+
+# -- appreciation polarity ------------------------------------------------------------------------
+POLARITY_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
+
+
+def _polarity_target(ex: Example) -> str | None:
+    """The class a polarity example is trained on; None for a sentence with mixed gold polarities."""
+    if len(ex.polarities) > 1:
+        return None
+    return next(iter(ex.polarities)) if ex.polarities else "geen"
+
+
+def _polarity_training(examples: Sequence[Example]) -> list[Example]:
+    """Sentences the polarity model is used on: of an evaluation, or with an appreciation by the lists."""
+    return [ex for ex in examples if (ex.evaluation or "appr" in ex.features) and _polarity_target(ex)]
+
+
+def fit_polarity(examples: Sequence[Example], vocab: dict[str, int], c: float) -> PolarityModel | None:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    train = _polarity_training(examples)
+    y = np.array([_polarity_target(ex) for ex in train])
+    if len(set(y)) < 2:
+        return None
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
+    model.fit(_matrix(train, vocab), y)
+    classes = [str(k) for k in model.classes_]
+    coef = {k: [float(v) for v in model.coef_[i]] for i, k in enumerate(classes)} if len(classes) > 2 else {}
+    if len(classes) == 2:  # a binary fit has one row: the second class against the first
+        coef = {classes[0]: [0.0] * len(vocab), classes[1]: [float(v) for v in model.coef_[0]]}
+        intercept = {classes[0]: 0.0, classes[1]: float(model.intercept_[0])}
+    else:
+        intercept = {k: float(model.intercept_[i]) for i, k in enumerate(classes)}
+    for k in POLARITY_CLASSES:  # a class missing from the training data never wins
+        coef.setdefault(k, [0.0] * len(vocab))
+        intercept.setdefault(k, -30.0)
+    return PolarityModel(coef, intercept)
+
+
+def _vector(features: Iterable[str], vocab: dict[str, int]) -> dict[int, float]:
+    out = {}
+    for f in features:
+        name, v = _value(f)
+        if name in vocab:
+            out[vocab[name]] = v
+    return out
+
+
+def predict_polarity(model: PolarityModel, x: dict[int, float], ex: Example) -> frozenset[str]:
+    """What :func:`~sib_nlp.signals.classifier.apply_classifier` would give this sentence."""
+    probs = model.probabilities(x)
+    polar = {k: p for k, p in probs.items() if k != "geen"}
+    best = max(polar, key=polar.__getitem__)
+    if "appr" in ex.features:
+        return frozenset({best})
+    if not ex.evaluation or max(probs, key=probs.__getitem__) == "geen" or polar[best] < model.threshold:
+        return frozenset()
+    return frozenset({best})
+
+
+def polarity_macro_f1(pairs: Sequence[tuple[frozenset[str], frozenset[str]]]) -> float:
+    """Macro F1 over positief / neutraal / negatief, counted per sentence as ``polarity_scores`` does."""
+    f1s = [_f1((cls in g, cls in p) for g, p in pairs) for cls in ("positief", "neutraal", "negatief")]
+    return sum(f1s) / len(f1s)
+
+
+def cross_validate_polarity(examples: Sequence[Example], k: int = 5) -> dict[str, Any]:
+    """Out-of-fold polarity macro F1 per C and adding threshold, against the word lists alone."""
+    scored = [i for i, ex in enumerate(examples) if ex.polarity_scored]
+    folds = folds_by_group(examples, k)
+    by_c: dict[str, Any] = {}
+    for c in C_GRID:
+        preds: dict[float, dict[int, frozenset[str]]] = {t: {} for t in POLARITY_THRESHOLDS}
+        for held in folds:
+            held_set = set(held)
+            train = [ex for i, ex in enumerate(examples) if i not in held_set]
+            vocab = _vocabulary(train)
+            model = fit_polarity(train, vocab, c)
+            for i in held:
+                if not examples[i].polarity_scored:
+                    continue
+                for t in POLARITY_THRESHOLDS:
+                    if model is None:
+                        preds[t][i] = examples[i].pattern_polarities
+                        continue
+                    model.threshold = t
+                    x = _vector(examples[i].features, vocab)
+                    preds[t][i] = predict_polarity(model, x, examples[i])
+        scores = {
+            str(t): round(polarity_macro_f1([(examples[i].polarities, preds[t][i]) for i in scored]), 3)
+            for t in POLARITY_THRESHOLDS
+        }
+        best_t = max(scores, key=lambda t: (scores[t], -abs(float(t) - 0.5)))
+        by_c[str(c)] = {"thresholds": scores, "threshold": float(best_t), "macro_f1": scores[best_t]}
+    patterns = polarity_macro_f1([(examples[i].polarities, examples[i].pattern_polarities) for i in scored])
+    return {"sentences": len(scored), "by_c": by_c, "patterns_only": round(patterns, 3)}
 
 
 def fit(
@@ -216,6 +338,13 @@ def train(
         else "patterns"
         for lab in labels
     }
+    pol_cv = cross_validate_polarity(examples, k)
+    pol_c = max(pol_cv["by_c"], key=lambda c: pol_cv["by_c"][c]["macro_f1"])
+    model.polarity = fit_polarity(examples, model.vocabulary, float(pol_c))
+    if model.polarity is not None:
+        model.polarity.threshold = pol_cv["by_c"][pol_c]["threshold"]
+        better = pol_cv["by_c"][pol_c]["macro_f1"] > pol_cv["patterns_only"]
+        model.polarity.mode = "classifier" if better else "patterns"
     counts = {lab: sum(lab in ex.labels for ex in examples) for lab in labels}
     model.meta = {
         "name": "sib_signals",
@@ -234,6 +363,13 @@ def train(
         "thresholds": thresholds,
         "modes": model.modes,
         "cross_validation": cv,
+        "polarity": {
+            "c": float(pol_c),
+            "threshold": model.polarity.threshold if model.polarity else None,
+            "mode": model.polarity.mode if model.polarity else "patterns",
+            "training_sentences": len(_polarity_training(examples)),
+            "cross_validation": pol_cv,
+        },
         "scikit_learn": sklearn.__version__,
     }
     return model, cv
@@ -303,7 +439,14 @@ def train_signals(
             "depth_within_one": report["depth"].get("within_one"),
         }
         SignalClassifier(
-            model.labels, model.vocabulary, model.coef, model.intercept, model.thresholds, meta, model.modes
+            model.labels,
+            model.vocabulary,
+            model.coef,
+            model.intercept,
+            model.thresholds,
+            meta,
+            model.modes,
+            model.polarity,
         ).save(out)
         model.meta = meta
     return out, model.meta
