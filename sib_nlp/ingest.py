@@ -268,10 +268,13 @@ def prepare_records(
     settings: Settings,
     boilerplate: set[str],
     period: str | None,
+    outcomes: list[Document | str] | None = None,
 ) -> Prepared:
     """Validate records; drop exact and near duplicates per participant within these records.
 
-    Duplicates of texts already in the store are found by :func:`ingest_paths`.
+    ``outcomes``: the records' :func:`validate_records` results when they were computed already
+    (:func:`ingest_paths` validates all files of a run in one go). Duplicates of texts already in
+    the store are found by :func:`ingest_paths`.
     """
     docs: list[Document] = []
     quarantined: list[Quarantined] = []
@@ -280,7 +283,9 @@ def prepare_records(
     seen_shingles: dict[str, list[set[str]]] = {}
     seen_ids: set[str] = set()
     records = list(records)
-    for rec, outcome in zip(records, validate_records(records, settings, boilerplate, period), strict=True):
+    if outcomes is None:
+        outcomes = validate_records(records, settings, boilerplate, period)
+    for rec, outcome in zip(records, outcomes, strict=True):
         if isinstance(outcome, str):
             quarantined.append(quarantine_entry(rec, outcome))
             continue
@@ -363,12 +368,18 @@ def ingest_paths(
     boilerplate = repeated_lines(
         normalise_whitespace(_text_of(r.fields.get("text"))) for *_, recs in loaded for r in recs
     )
+    # every record of every changed file in one go: with n_process > 1 one set of workers for the run
+    everything = [r for *_, recs in loaded for r in recs]
+    outcomes = validate_records(everything, settings, boilerplate, period)
+    offset = 0
     for fs, path, digest, size, records in loaded:
+        mine = outcomes[offset : offset + len(records)]
+        offset += len(records)
         fs.read = len(records)
         replace = store.file_hash(str(path)) is not None
         pids = {pseudonymous_participant(_text_of(r.fields.get("participant_id"))) for r in records}
         known = store.content_hashes(pids)
-        prepared = prepare_records(records, settings, boilerplate, period)
+        prepared = prepare_records(records, settings, boilerplate, period, mine)
         existing = store.existing_document_ids(d.document_id for d in prepared.documents)
         new_docs = []
         for d in prepared.documents:

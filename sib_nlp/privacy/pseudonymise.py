@@ -472,7 +472,8 @@ def _organisation_like(word: str) -> bool:
 
 def _person_slot(prev: str, nxt: str, words: list[str], head: str, lookups) -> bool:  # noqa: ANN001
     """A capitalised word in the middle of a sentence, in a place where Dutch puts a person: after
-    "volgens"/"namens"/"dankzij", or next to a finite verb ("; Beek vulde later", "belde Bosch om").
+    "volgens", "namens", "dankzij", "bij" or "naar", after a conjunction that opens a clause ("toen
+    Veen de cijfers liet zien"), or next to a finite verb ("; Beek vulde later", "belde Bosch om").
 
     Mid-sentence capitals mark proper nouns; organisations and places have been ruled out before.
     "de Ruiter" counts only when the word after "de" is a surname that takes a tussenvoegsel
