@@ -161,7 +161,13 @@ class SignalClassifier:
 
     def top_words(self, label: str, feats: Iterable[str], n: int = 3) -> list[str]:
         """The sentence's words that push most towards ``label`` (the evidence of a classifier-only signal)."""
-        w = self.coef[label]
+        return self._top(self.coef[label], feats, n)
+
+    def top_polarity_words(self, polarity: str, feats: Iterable[str], n: int = 3) -> list[str]:
+        assert self.polarity is not None
+        return self._top(self.polarity.coef[polarity], feats, n)
+
+    def _top(self, w: list[float], feats: Iterable[str], n: int) -> list[str]:
         scored = []
         for f in feats:
             if f.startswith(("w:", "b:")) and f in self.vocabulary:
@@ -325,7 +331,7 @@ def _polarity(
         ]
     if max(probs, key=probs.__getitem__) == "geen" or polar[best] < model.polarity.threshold:
         return []
-    words = [w for _, w in sorted(_weights(model, best, feats), reverse=True)[:3]]
+    words = model.top_polarity_words(best, feats)
     return [
         {
             "label": "waardering",
@@ -341,14 +347,4 @@ def _polarity(
             "modality": "gedaan",
         }
         for aspect in ((aspects_of(sent) if aspects_of else None) or ["algemeen"])
-    ]
-
-
-def _weights(model: SignalClassifier, cls: str, feats: set[str]) -> list[tuple[float, str]]:
-    assert model.polarity is not None
-    w = model.polarity.coef[cls]
-    return [
-        (w[model.vocabulary[f]], f[2:])
-        for f in feats
-        if f.startswith(("w:", "b:")) and f in model.vocabulary and w[model.vocabulary[f]] > 0
     ]

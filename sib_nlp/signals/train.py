@@ -158,11 +158,11 @@ def fit_polarity(examples: Sequence[Example], vocab: dict[str, int], c: float) -
     model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
     model.fit(_matrix(train, vocab), y)
     classes = [str(k) for k in model.classes_]
-    coef = {k: [float(v) for v in model.coef_[i]] for i, k in enumerate(classes)} if len(classes) > 2 else {}
     if len(classes) == 2:  # a binary fit has one row: the second class against the first
         coef = {classes[0]: [0.0] * len(vocab), classes[1]: [float(v) for v in model.coef_[0]]}
         intercept = {classes[0]: 0.0, classes[1]: float(model.intercept_[0])}
     else:
+        coef = {k: [float(v) for v in model.coef_[i]] for i, k in enumerate(classes)}
         intercept = {k: float(model.intercept_[i]) for i, k in enumerate(classes)}
     for k in POLARITY_CLASSES:  # a class missing from the training data never wins
         coef.setdefault(k, [0.0] * len(vocab))
