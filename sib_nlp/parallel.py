@@ -6,19 +6,16 @@ and share that memory copy-on-write. Each worker does the whole per-record or pe
 sends back only plain results; the parent alone writes to the store, one transaction per batch, so
 a crash loses at most the batches in flight and a re-run picks them up.
 
-Where ``fork`` is not available (Windows, macOS by default) this returns no pool and the callers run
-in one process.
+Where ``fork`` is not available (Windows, macOS by default) :func:`fork_available` is False and the
+callers do the work in the running process.
 """
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any, TypeVar
-
-log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 R = TypeVar("R")
