@@ -136,12 +136,19 @@ class PhraseSet:
                 self.by_first.setdefault(p[0], []).append(n)
 
     def matches(self, keys: TokenKeys) -> list[tuple[int, int, int]]:
-        todo = list(self.wild)
+        todo = set(self.wild)
         for word in keys.positions:
-            todo.extend(self.by_first.get(word, ()))
+            todo.update(self.by_first.get(word, ()))
         out: list[tuple[int, int, int]] = []
-        for n in sorted(set(todo)):
-            out.extend((n, s, e) for s, e in find_phrase(keys, self.phrases[n]))
+        n_tokens = len(keys)
+        for n in sorted(todo):  # find_phrase, inlined: this loop is the detector's hot path
+            phrase = self.phrases[n]
+            size = len(phrase)
+            for i in keys.starts(phrase[0]):
+                if size == 1 or (
+                    i + size <= n_tokens and all(_word_matches(phrase[j], keys[i + j]) for j in range(1, size))
+                ):
+                    out.append((n, i, i + size))
         return out
 
     def any(self, keys: TokenKeys) -> bool:
