@@ -200,24 +200,25 @@ def polarity_macro_f1(pairs: Sequence[tuple[frozenset[str], frozenset[str]]]) ->
 def cross_validate_polarity(examples: Sequence[Example], k: int = 5) -> dict[str, Any]:
     """Out-of-fold polarity macro F1 per C and adding threshold, against the word lists alone."""
     scored = [i for i, ex in enumerate(examples) if ex.polarity_scored]
-    folds = folds_by_group(examples, k)
+    # per fold, once for every C: its training examples, their vocabulary, the held-out vectors
+    folds = []
+    for held in folds_by_group(examples, k):
+        held_set = set(held)
+        train = [ex for i, ex in enumerate(examples) if i not in held_set]
+        vocab = _vocabulary(train)
+        vectors = {i: _vector(examples[i].features, vocab) for i in held if examples[i].polarity_scored}
+        folds.append((train, vocab, vectors))
     by_c: dict[str, Any] = {}
     for c in C_GRID:
         preds: dict[float, dict[int, frozenset[str]]] = {t: {} for t in POLARITY_THRESHOLDS}
-        for held in folds:
-            held_set = set(held)
-            train = [ex for i, ex in enumerate(examples) if i not in held_set]
-            vocab = _vocabulary(train)
+        for train, vocab, vectors in folds:
             model = fit_polarity(train, vocab, c)
-            for i in held:
-                if not examples[i].polarity_scored:
-                    continue
+            for i, x in vectors.items():
                 for t in POLARITY_THRESHOLDS:
                     if model is None:
                         preds[t][i] = examples[i].pattern_polarities
                         continue
                     model.threshold = t
-                    x = _vector(examples[i].features, vocab)
                     preds[t][i] = predict_polarity(model, x, examples[i])
         scores = {
             str(t): round(polarity_macro_f1([(examples[i].polarities, preds[t][i]) for i in scored]), 3)
