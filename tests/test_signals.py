@@ -205,5 +205,5 @@ def test_a_new_label_needs_no_code(nlp_blank):
     for name, proc in nlp_blank.pipeline:
         if name != "sib_signals":
             doc = proc(doc)
-    found = {s.label for s in det.predict([doc])[0]}
+    found = {s.label for s in det.predict([doc])[0][0]}
     assert "leren.experiment" in found

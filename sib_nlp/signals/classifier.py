@@ -5,6 +5,8 @@ Per sentence label one logistic regression (scikit-learn) over
 - the pattern detector's confidence for every label in the sentence (so a hit for
   ``samenwerking.intern`` can count against ``samenwerking.extern``),
 - whether the sentence is an intention and whether it is hedged,
+- the cues the pattern detector saw (kinds of partner named, words with a
+  lexicon polarity; ``doc._.sib_cues``),
 - binary lemma unigrams and bigrams of the sentence.
 
 The model is saved as plain JSON (vocabulary, coefficients, intercepts,
@@ -24,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,12 +48,14 @@ def sentence_features(
     pattern_signals: Iterable[dict[str, Any]],
     labels: Sequence[str],
     text_type: str | None = None,
+    cues: Iterable[str] = (),
 ) -> set[str]:
     """The named binary/real features of one sentence; real-valued ones are ``name=value`` strings.
 
     Besides the sentence labels' pattern hits: the polarity the appreciation patterns gave
-    (``apol:positief`` ...) and whether the text is an evaluation (``tt:evaluatie``)."""
-    feats: set[str] = set()
+    (``apol:positief`` ...), whether the text is an evaluation (``tt:evaluatie``) and the
+    detector's ``cues`` for the sentence (``pk:gemeente_provincie``, ``lex:neg`` ...)."""
+    feats: set[str] = set(cues)
     conf: dict[str, float] = {}
     intention = False
     if text_type == "evaluatie":
@@ -242,6 +247,16 @@ def find_signal_model(models_dir: Path) -> Path | None:
     return max(found, key=version_key) if found else None
 
 
+def cues_between(cues: Sequence[tuple[int, str]], start: int, end: int) -> list[str]:
+    """The cues (sorted ``(offset, cue)`` pairs) whose offset lies in ``[start, end]``."""
+    i = bisect_left(cues, (start, ""))
+    out = []
+    while i < len(cues) and cues[i][0] <= end:
+        out.append(cues[i][1])
+        i += 1
+    return out
+
+
 def sentence_windows(doc: Doc) -> list[Span]:
     return list(doc.sents) if len(doc) else []
 
@@ -252,6 +267,7 @@ def apply_classifier(doc: Doc, model: SignalClassifier, aspects_of: Callable[[Sp
     ``aspects_of`` gives the aspects a sentence is about (the codebook's aspect words), for an
     appreciation the polarity model adds where the word lists found none."""
     signals = list(doc._.sib_signals or [])
+    cues = sorted(doc._.sib_cues or [])
     text_type = doc.user_data.get("sib_text_type")
     by_sentence: dict[int, list[dict[str, Any]]] = {}
     for s in signals:
@@ -259,7 +275,8 @@ def apply_classifier(doc: Doc, model: SignalClassifier, aspects_of: Callable[[Sp
     out: list[dict[str, Any]] = []
     for si, sent in enumerate(sentence_windows(doc)):
         mine = by_sentence.get(si, [])
-        feats = sentence_features(sent, mine, model.labels, text_type)
+        mine_cues = cues_between(cues, sent.start_char, sent.end_char)
+        feats = sentence_features(sent, mine, model.labels, text_type, mine_cues)
         probs = model.probabilities(feats)
         appreciation = [s for s in mine if s["label"] == "waardering"]
         if model.decides_polarity() and (appreciation or text_type == "evaluatie"):

@@ -9,6 +9,7 @@ detectors without code changes.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -68,6 +69,10 @@ class Codebook:
     depth_reasoning: tuple[tuple[str, ...], ...]
     depth_dialogic: tuple[tuple[str, ...], ...]
     depth_critical: tuple[tuple[str, ...], ...]
+    # word -> polarity (-1..1) of an open Dutch adjective lexicon (``waardering.lexicon``), used for
+    # words the appreciation lists do not have when |polarity| >= ``lexicon_min``
+    polarity_lexicon: dict[str, float] = field(default_factory=dict, compare=False, hash=False)
+    lexicon_min: float = 0.3
     digest: str = field(default="")
     raw: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
@@ -80,7 +85,29 @@ def _phrases(items: list[Any] | None) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(str(x).lower().split()) for x in (items or []) if str(x).strip())
 
 
-def parse_codebook(data: dict[str, Any], source: str = "codebook") -> Codebook:
+def read_polarity_lexicon(path: Path) -> dict[str, float]:
+    """``word<TAB>polarity`` lines (``#`` starts a comment), as written by ``benchmarks/polarity_lexicon.py``."""
+    out: dict[str, float] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise CodebookError(f"{path}: cannot read polarity lexicon ({exc})") from exc
+    for n, line in enumerate(lines, 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, sep, value = line.partition("\t")
+        try:
+            out[word.strip().lower()] = float(value)
+        except ValueError:
+            raise CodebookError(f"{path}, line {n}: expected 'word<TAB>polarity', got {line!r}") from None
+        if not sep:
+            raise CodebookError(f"{path}, line {n}: expected 'word<TAB>polarity', got {line!r}")
+    return out
+
+
+def parse_codebook(data: dict[str, Any], source: str = "codebook", base_dir: Path | None = None) -> Codebook:
+    """A codebook from its YAML data; ``base_dir`` is where a relative ``waardering.lexicon`` path is
+    looked for first (the package's resources after that)."""
     try:
         labels = {}
         for lid, entry in (data.get("labels") or {}).items():
@@ -110,11 +137,22 @@ def parse_codebook(data: dict[str, Any], source: str = "codebook") -> Codebook:
         }
         wd = data.get("waardering") or {}
         rd = data.get("reflectiediepte") or {}
+        lexicon_min = float(wd.get("lexicon_min", 0.3))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise CodebookError(f"{source}: not a valid codebook ({exc})") from exc
     if not labels:
         raise CodebookError(f"{source}: the codebook defines no labels")
-    digest = hashlib.sha256(yaml.safe_dump(data, sort_keys=True).encode("utf-8")).hexdigest()[:12]
+    h = hashlib.sha256(yaml.safe_dump(data, sort_keys=True).encode("utf-8"))
+    lexicon: dict[str, float] = {}
+    if wd.get("lexicon"):
+        name = Path(str(wd["lexicon"]))
+        candidates = [name] if name.is_absolute() else [p / name for p in (base_dir, RESOURCES) if p is not None]
+        path = next((p for p in candidates if p.is_file()), None)
+        if path is None:
+            raise CodebookError(f"{source}: waardering.lexicon {str(name)!r} not found")
+        lexicon = read_polarity_lexicon(path)
+        h.update(json.dumps(lexicon, sort_keys=True).encode("utf-8"))
+    digest = h.hexdigest()[:12]
     return Codebook(
         version=str(data.get("version", "0")),
         labels=labels,
@@ -131,6 +169,8 @@ def parse_codebook(data: dict[str, Any], source: str = "codebook") -> Codebook:
         depth_reasoning=_phrases(rd.get("redengeving")),
         depth_dialogic=_phrases(rd.get("dialogisch")),
         depth_critical=_phrases(rd.get("kritisch")),
+        polarity_lexicon=lexicon,
+        lexicon_min=lexicon_min,
         digest=digest,
         raw=data,
     )
@@ -143,7 +183,7 @@ def load_codebook(path: str | None = None) -> Codebook:
         data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise CodebookError(f"{p}: cannot read codebook ({exc})") from exc
-    return parse_codebook(data, str(p))
+    return parse_codebook(data, str(p), p.parent)
 
 
 def render_markdown(codebook: Codebook) -> str:
@@ -189,6 +229,15 @@ def render_markdown(codebook: Codebook) -> str:
         "",
         "Negatief: " + ", ".join(" ".join(p) for p in codebook.appreciation_negative),
         "",
+    ]
+    if codebook.polarity_lexicon:
+        out += [
+            f"Bijvoeglijke naamwoorden die deze lijsten niet hebben, tellen mee met hun polariteit in het open "
+            f"lexicon `{codebook.raw.get('waardering', {}).get('lexicon')}` "
+            f"({len(codebook.polarity_lexicon)} woorden; alleen bij |polariteit| ≥ {codebook.lexicon_min:g}).",
+            "",
+        ]
+    out += [
         "| aspect | woorden |",
         "|---|---|",
     ]

@@ -11,7 +11,17 @@ checks, for every hit:
   ``modality = "voornemen"``;
 - **hedges** ("misschien", "een beetje") lower the confidence;
 - **actors**: the kinds of partner in the sentence (gemeente, bedrijf, collega,
-  ...) decide between ``samenwerking.intern`` and ``samenwerking.extern``.
+  ...) decide between ``samenwerking.intern`` and ``samenwerking.extern``. A
+  Dutch compound counts by its last part ("beleidsdirectie", "ICT-afdeling",
+  "zorgverzekeraars" ...) and a hyphenated one by any part ("collega-inspecteurs").
+
+Appreciation (in evaluation texts) uses the codebook's word lists and, for an
+adjective they do not have, its polarity in the open lexicon the codebook names.
+
+Besides the signals, the detector leaves per sentence the *cues* it saw in
+``doc._.sib_cues`` (a list of ``(character offset, cue)``): the kinds of partner
+(``pk:gemeente_provincie``, ``pk:extern`` ...) and lexicon polarity
+(``lex:pos``, ``lex:neg``). The trained classifier uses them as features.
 
 :meth:`SignalDetector.predict` computes and touches nothing;
 :meth:`SignalDetector.set_annotations` writes ``doc._.sib_signals``.
@@ -24,6 +34,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from spacy.tokens import Doc, Span
 
@@ -33,6 +44,12 @@ DETECTOR_NAME = "sib.signal_patterns.v1"
 # A collaboration pattern weaker than this ("gesproken", "bezoek") only counts when a
 # partner of the label's kind is named in the sentence.
 PARTNER_REQUIRED_BELOW = 0.7
+# A compound counts as a partner term by its last part when that part has at least this many
+# letters and something of at least MIN_COMPOUND_PREFIX letters stands before it.
+MIN_COMPOUND_HEAD = 4
+MIN_COMPOUND_PREFIX = 3
+# partner terms too general to name a partner as the last part of a compound ("beleidsmensen")
+NOT_COMPOUND_HEADS = frozenset({"mensen"})
 
 
 @dataclass
@@ -155,6 +172,19 @@ class PhraseSet:
         return bool(self.matches(keys))
 
 
+def _adjective_like(t: Any) -> bool:
+    """Can the token be an adjective the lexicon judges? An adjective, adverb or participle, or a
+    predicate the tagger missed ("ging soepel"); not an intensifier ("vreselijk mooi", "vrij lang")
+    and not a function word ("naar" the preposition)."""
+    if t.dep_ == "advmod" and t.head.pos_ in ("ADJ", "ADV") and t.head.i != t.i:
+        return False
+    if t.pos_ in ("ADJ", "ADV"):
+        return True
+    if t.pos_ == "VERB":
+        return "Part" in t.morph.get("VerbForm")
+    return t.dep_ == "xcomp" and t.pos_ not in ("ADP", "DET", "PRON", "AUX", "CCONJ", "SCONJ")
+
+
 class SignalDetector:
     """Sentence-level detection of every codebook label, plus appreciation."""
 
@@ -176,28 +206,84 @@ class SignalDetector:
         self._intentions = PhraseSet(codebook.intention_markers)
         self._partner_terms = [(pid, t) for pid, kind in codebook.partners.items() for t in kind.terms]
         self._partners_set = PhraseSet(t for _, t in self._partner_terms)
+        self._partner_heads: dict[str, str] = {}
+        for pid, t in self._partner_terms:
+            if len(t) == 1 and len(t[0]) >= MIN_COMPOUND_HEAD and t[0] not in NOT_COMPOUND_HEADS:
+                self._partner_heads.setdefault(t[0], pid)
+        self._compound_cache: dict[str, str | None] = {}  # word -> kind: most words come back often
+        self._lexicon = codebook.polarity_lexicon
+        self._lexicon_min = codebook.lexicon_min
         self._positive = PhraseSet(codebook.appreciation_positive)
         self._negative = PhraseSet(codebook.appreciation_negative)
         self._neutral = PhraseSet(codebook.appreciation_neutral)
         self._aspects = {a: PhraseSet(terms) for a, terms in codebook.aspects.items()}
 
     # -- compute ---------------------------------------------------------------------
-    def predict(self, docs: Iterable[Doc]) -> list[list[Signal]]:
+    def predict(self, docs: Iterable[Doc]) -> list[tuple[list[Signal], list[tuple[int, str]]]]:
+        """Per doc its signals and its cues."""
         return [self._predict_doc(doc) for doc in docs]
 
-    def _predict_doc(self, doc: Doc) -> list[Signal]:
+    def _predict_doc(self, doc: Doc) -> tuple[list[Signal], list[tuple[int, str]]]:
         out: list[Signal] = []
+        cues: list[tuple[int, str]] = []
         text_type = (doc.user_data or {}).get("sib_text_type")
         for si, sent in enumerate(doc.sents):
-            out.extend(self._predict_sentence(sent, si, text_type))
-        return out
+            out.extend(self._predict_sentence(sent, si, text_type, cues))
+        return out, cues
 
     def partners_in(self, keys: TokenKeys) -> dict[str, tuple[int, int]]:
-        """Each kind of partner named in the sentence, with the first hit of its first matching term."""
+        """Each kind of partner named in the sentence, with the first hit of its first matching term;
+        a compound by its last part, a hyphenated word by any of its parts."""
         found: dict[str, tuple[int, int]] = {}
         for n, s, e in self._partners_set.matches(keys):
             found.setdefault(self._partner_terms[n][0], (s, e))
+        cache = self._compound_cache
+        for i, k in enumerate(keys):
+            for w in k:
+                if w in cache:
+                    kind = cache[w]
+                else:
+                    kind = self._compound_partner(w, self._partner_heads)
+                    if len(cache) < 200_000:
+                        cache[w] = kind
+                if kind is not None:
+                    found.setdefault(kind, (i, i + 1))
         return found
+
+    @staticmethod
+    def _compound_partner(word: str, heads: dict[str, str]) -> str | None:
+        """The partner kind of a compound whose last part (or, hyphenated, any part) is a partner term."""
+        if len(word) < MIN_COMPOUND_HEAD + MIN_COMPOUND_PREFIX or word in heads:
+            return None
+        if "-" in word:
+            for part in word.split("-"):
+                if part in heads:
+                    return heads[part]
+        for cut in range(MIN_COMPOUND_PREFIX, len(word) - MIN_COMPOUND_HEAD + 1):
+            if word[cut:] in heads:
+                return heads[word[cut:]]  # the longest last part that is a partner term
+        return None
+
+    def lexicon_polarity(self, sent: Span, keys: TokenKeys, skip: set[int]) -> list[tuple[int, int]]:
+        """(token position, +1 or -1) for every adjective with a lexicon polarity, negation applied;
+        positions in ``skip`` (words the codebook's lists matched) are left out."""
+        if not self._lexicon:
+            return []
+        out = []
+        fake = Pattern(("_",), 1.0)
+        for i, t in enumerate(sent):
+            if i in skip or not _adjective_like(t):
+                continue
+            p = self._lexicon.get(t.lower_)
+            if p is None and t.lemma_:
+                p = self._lexicon.get(t.lemma_.lower())
+            if p is None or abs(p) < self._lexicon_min:
+                continue
+            sign = 1 if p > 0 else -1
+            if self._negated(sent, keys, i, i + 1, fake):
+                sign = -sign
+            out.append((i, sign))
+        return out
 
     def _negated(self, sent: Span, keys: list[set[str]], start: int, end: int, pattern: Pattern) -> bool:
         cb = self.codebook
@@ -223,7 +309,9 @@ class SignalDetector:
                 return True
         return False
 
-    def _predict_sentence(self, sent: Span, si: int, text_type: str | None) -> list[Signal]:
+    def _predict_sentence(
+        self, sent: Span, si: int, text_type: str | None, cues: list[tuple[int, str]] | None = None
+    ) -> list[Signal]:
         cb = self.codebook
         keys = token_keys(sent)
         tokens = list(sent)
@@ -234,6 +322,13 @@ class SignalDetector:
         partners = self.partners_in(keys)
         internal = sorted(p for p in partners if cb.partners[p].internal)
         external = sorted(p for p in partners if not cb.partners[p].internal)
+        if cues is not None:
+            at = sent.start_char
+            cues.extend((at, f"pk:{p}") for p in sorted(partners))
+            if internal:
+                cues.append((at, "pk:intern"))
+            if external:
+                cues.append((at, "pk:extern"))
         hits_by_label: dict[str, list[tuple[Pattern, int, int]]] = {}
         for n, s, e in self._labels_set.matches(keys):
             lid, pattern = self._label_patterns[n]
@@ -290,14 +385,28 @@ class SignalDetector:
                     modality=modality,
                 )
             )
-        if text_type in (None, "evaluatie"):
-            signals.extend(self._appreciation(sent, keys, si))
-        return signals
-
-    def _appreciation(self, sent: Span, keys: TokenKeys, si: int) -> list[Signal]:
-        cb = self.codebook
         pos = [(s, e, self._positive.phrases[n]) for n, s, e in self._positive.matches(keys)]
         neg = [(s, e, self._negative.phrases[n]) for n, s, e in self._negative.matches(keys)]
+        neutral = self._neutral.matches(keys)
+        listed = {i for s, e, _ in pos + neg for i in range(s, e)} | {i for _, s, e in neutral for i in range(s, e)}
+        lexical = self.lexicon_polarity(sent, keys, listed)
+        if cues is not None:
+            cues.extend((sent.start_char, "lex:pos" if sign > 0 else "lex:neg") for _, sign in lexical)
+        if text_type in (None, "evaluatie"):
+            signals.extend(self._appreciation(sent, keys, si, pos, neg, neutral, lexical))
+        return signals
+
+    def _appreciation(
+        self,
+        sent: Span,
+        keys: TokenKeys,
+        si: int,
+        pos: list[tuple[int, int, tuple[str, ...]]],
+        neg: list[tuple[int, int, tuple[str, ...]]],
+        neutral: list[tuple[int, int, int]],
+        lexical: list[tuple[int, int]],
+    ) -> list[Signal]:
+        cb = self.codebook
         # a positive word inside a negative phrase is part of it ("weinig ruimte voor vragen")
         pos = [(s, e, p) for s, e, p in pos if not any(s < ne and ns < e for ns, ne, _ in neg)]
         score = 0
@@ -315,9 +424,11 @@ class SignalDetector:
             else:
                 score += 1
             evidence = evidence or (s, e)
-        neutral = self._neutral.matches(keys)
         for _, s, e in neutral:
             evidence = evidence or (s, e)
+        for i, sign in lexical:  # words the lists do not have, by the lexicon (negation already applied)
+            score += sign
+            evidence = evidence or (i, i + 1)
         if evidence is None:
             return []
         if neutral and abs(score) <= 1:
@@ -332,9 +443,12 @@ class SignalDetector:
         ]
 
     # -- write ------------------------------------------------------------------------
-    def set_annotations(self, docs: Iterable[Doc], predictions: list[list[Signal]]) -> None:
-        for doc, signals in zip(docs, predictions, strict=True):
+    def set_annotations(
+        self, docs: Iterable[Doc], predictions: list[tuple[list[Signal], list[tuple[int, str]]]]
+    ) -> None:
+        for doc, (signals, cues) in zip(docs, predictions, strict=True):
             doc._.sib_signals = [s.as_dict() for s in signals]
+            doc._.sib_cues = cues
 
     def __call__(self, doc: Doc) -> Doc:
         self.set_annotations([doc], self.predict([doc]))

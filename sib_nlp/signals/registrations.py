@@ -42,11 +42,13 @@ class SignalClassifierComponent:
 def register() -> None:
     if not Doc.has_extension("sib_signals"):
         Doc.set_extension("sib_signals", default=None)
+    if not Doc.has_extension("sib_cues"):
+        Doc.set_extension("sib_cues", default=None)
     if FACTORY not in Language.factories:
 
         @Language.factory(
             FACTORY,
-            assigns=["doc._.sib_signals"],
+            assigns=["doc._.sib_signals", "doc._.sib_cues"],
             requires=["token.lemma"],
             default_config={"codebook_path": None},
         )

@@ -31,6 +31,7 @@ from sib_nlp.signals.classifier import (
     PolarityModel,
     SignalClassifier,
     _value,
+    cues_between,
     sentence_features,
 )
 from sib_nlp.signals.codebook import Codebook
@@ -65,11 +66,12 @@ def examples_from_documents(docs: Sequence[GoldDocument], nlp: Language, batch_s
     out: list[Example] = []
     for doc, gd, spans in run_gold_documents(docs, nlp, batch_size):
         signals = doc._.sib_signals or []
+        cues = sorted(doc._.sib_cues or [])
         for g, (start, end) in zip(gd.sentences, spans, strict=True):
             span = doc.char_span(start, end, alignment_mode="expand")
             tokens = list(span) if span is not None else []
             mine = [s for s in signals if start <= s["start"] < end + 1]
-            feats = sentence_features(tokens, mine, labels, gd.text_type)
+            feats = sentence_features(tokens, mine, labels, gd.text_type, cues_between(cues, start, end))
             pattern_pol = frozenset(s["polarity"] for s in mine if s["label"] == "waardering")
             out.append(
                 Example(gd.doc_id, feats, g.labels, g.key, g.polarities, pattern_pol, gd.text_type == "evaluatie")
@@ -93,7 +95,7 @@ def examples_from_sentences(
     for doc, n in nlp.pipe(inputs(), as_tuples=True):
         s = sentences[n]
         signals = doc._.sib_signals or []
-        feats = sentence_features(list(doc), signals, labels, text_type)
+        feats = sentence_features(list(doc), signals, labels, text_type, [c for _, c in doc._.sib_cues or []])
         pattern_pol = frozenset(x["polarity"] for x in signals if x["label"] == "waardering")
         out.append(Example(s.doc_id, feats, s.labels, s.key, s.polarities, pattern_pol, text_type == "evaluatie"))
     return out
