@@ -213,3 +213,14 @@ def test_polarity_model_in_patterns_mode_or_predicting_none_adds_nothing(blank_p
         doc = blank_patterns.get_pipe("sib_signals")(blank_patterns.get_pipe("sentencizer")(doc))
         apply_classifier(doc, model)
         assert not [s for s in doc._.sib_signals if s["label"] == "waardering"]
+
+
+def test_polarity_threshold_zero_makes_every_evaluation_sentence_an_appreciation():
+    from sib_nlp.signals.classifier import PolarityModel
+
+    model = PolarityModel(coef={}, intercept={}, threshold=0.0)
+    assert model.adds({"geen": 0.9, "positief": 0.05, "neutraal": 0.03, "negatief": 0.02})
+    model.threshold = 0.5
+    assert not model.adds({"geen": 0.9, "positief": 0.05, "neutraal": 0.03, "negatief": 0.02})
+    assert not model.adds({"geen": 0.2, "positief": 0.45, "neutraal": 0.3, "negatief": 0.05})
+    assert model.adds({"geen": 0.2, "positief": 0.6, "neutraal": 0.15, "negatief": 0.05})

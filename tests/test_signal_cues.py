@@ -115,3 +115,17 @@ def test_polarity_lexicon_file_errors_name_file_and_line(tmp_path):
     data["waardering"]["lexicon"] = "good.tsv"
     cb = parse_codebook(data, "my codebook", tmp_path)
     assert cb.polarity_lexicon == {"goed": 0.5} and cb.digest != load_codebook().digest
+
+
+def test_inflected_adjectives_match_their_base_form():
+    # the lookup table knows "fijne" -> "fijn"; "goede" it does not know, so the -e is dropped
+    keys = token_keys(spacy.blank("nl")("Een fijne en goede manier"))
+    assert "fijn" in keys[1] and "goed" in keys[3]
+    assert keys[2] == {"en"}  # short words keep only their own form
+
+
+def test_tagged_noun_that_is_an_inflected_adjective_counts_for_appreciation(detector):
+    # the tagger took "fijne" for a noun (lemma "fijne"): the lists still see "fijn"
+    doc = tagged(["Een", "fijne", "trainer", "."], ["DET", "NOUN", "NOUN", "PUNCT"])
+    ((signals, _),) = detector.predict([doc])
+    assert [(s.polarity, s.evidence) for s in signals if s.label == "waardering"] == [("positief", "fijne")]

@@ -93,7 +93,8 @@ class PolarityModel:
     appreciation, and is it positive, neutral or negative (classes :data:`POLARITY_CLASSES`).
 
     ``threshold``: the probability a polarity needs to add an appreciation where the word lists
-    found none. ``mode``: "classifier" when cross-validation found it better than the word lists."""
+    found none; 0 means every sentence of an evaluation is one (most are). ``mode``: "classifier"
+    when cross-validation found it better than the word lists."""
 
     coef: dict[str, list[float]]
     intercept: dict[str, float]
@@ -106,6 +107,13 @@ class PolarityModel:
         e = {c: math.exp(v - top) for c, v in z.items()}
         total = sum(e.values())
         return {c: v / total for c, v in e.items()}
+
+    def adds(self, probs: dict[str, float]) -> bool:
+        """Does it add an appreciation, with these probabilities, where the word lists found none?"""
+        if self.threshold <= 0:
+            return True
+        polar = max(p for c, p in probs.items() if c != "geen")
+        return max(probs, key=probs.__getitem__) != "geen" and polar >= self.threshold
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -346,7 +354,7 @@ def _polarity(
             }
             for s in appreciation
         ]
-    if max(probs, key=probs.__getitem__) == "geen" or polar[best] < model.polarity.threshold:
+    if not model.polarity.adds(probs):
         return []
     words = model.top_polarity_words(best, feats)
     return [

@@ -34,6 +34,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any
 
 from spacy.tokens import Doc, Span
@@ -98,13 +99,36 @@ class TokenKeys(list):
         return self.positions.get(word, [])
 
 
+@lru_cache(maxsize=1)
+def lemma_lookup() -> Any:
+    """spaCy's Dutch lemma lookup table (``spacy-lookups-data``), or None when it is not installed.
+
+    The project's own pipeline tags some inflected adjectives as nouns and then keeps them as
+    they are ("een fijne manier": lemma "fijne"); the table knows "fijne" -> "fijn"."""
+    try:
+        from spacy.lookups import load_lookups
+
+        return load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup")
+    except (ValueError, KeyError, ImportError, OSError):
+        return None
+
+
 def token_keys(sent: Doc | Span | Sequence) -> TokenKeys:
-    """For each token: the lower-cased form and lemma it can be matched on."""
+    """For each token the strings it can be matched on: the lower-cased form, the lemma, the lemma
+    of the lookup table and, for a word in -e the table does not know ("goede"), the word without
+    it - an inflected adjective's base form."""
+    table = lemma_lookup()
     keys = []
     for t in sent:
-        k = {t.lower_}
+        low = t.lower_
+        k = {low}
         if t.lemma_:
             k.add(t.lemma_.lower())
+        base = table.get(low) if table is not None else None
+        if base:
+            k.add(base.lower())
+        elif len(low) >= 5 and low.endswith("e") and not low.endswith(("ee", "ie")):
+            k.add(low[:-1])
         keys.append(k)
     return TokenKeys(keys)
 
@@ -172,17 +196,21 @@ class PhraseSet:
         return bool(self.matches(keys))
 
 
+# tags of words that are never an adjective the lexicon judges ("naar" the preposition)
+_FUNCTION_POS = frozenset({"ADP", "DET", "PRON", "AUX", "CCONJ", "SCONJ", "PUNCT", "NUM", "SYM", "PART", "SPACE"})
+
+
 def _adjective_like(t: Any) -> bool:
-    """Can the token be an adjective the lexicon judges? An adjective, adverb or participle, or a
-    predicate the tagger missed ("ging soepel"); not an intensifier ("vreselijk mooi", "vrij lang")
-    and not a function word ("naar" the preposition)."""
+    """Can the token be an adjective the lexicon judges? Not a function word, not an intensifier
+    ("vreselijk mooi", "vrij lang") and, for a verb, only a participle ("gekunsteld"). Nouns count:
+    the tagger takes some adjectives for nouns ("een fijne manier", "ging soepel")."""
+    if not t.pos_ or t.pos_ in _FUNCTION_POS:
+        return False  # untagged (a blank pipeline) or a function word
     if t.dep_ == "advmod" and t.head.pos_ in ("ADJ", "ADV") and t.head.i != t.i:
         return False
-    if t.pos_ in ("ADJ", "ADV"):
-        return True
     if t.pos_ == "VERB":
         return "Part" in t.morph.get("VerbForm")
-    return t.dep_ == "xcomp" and t.pos_ not in ("ADP", "DET", "PRON", "AUX", "CCONJ", "SCONJ")
+    return True
 
 
 class SignalDetector:
@@ -275,8 +303,8 @@ class SignalDetector:
             if i in skip or not _adjective_like(t):
                 continue
             p = self._lexicon.get(t.lower_)
-            if p is None and t.lemma_:
-                p = self._lexicon.get(t.lemma_.lower())
+            if p is None:
+                p = next((self._lexicon[k] for k in sorted(keys[i]) if k in self._lexicon), None)
             if p is None or abs(p) < self._lexicon_min:
                 continue
             sign = 1 if p > 0 else -1

@@ -134,7 +134,7 @@ def _vocabulary(examples: Sequence[Example], min_count: int = 2) -> dict[str, in
 
 
 # -- appreciation polarity ------------------------------------------------------------------------
-POLARITY_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7)
+POLARITY_THRESHOLDS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7)  # 0: every sentence of an evaluation is an appreciation
 
 
 def _polarity_target(ex: Example) -> str | None:
@@ -188,7 +188,7 @@ def predict_polarity(model: PolarityModel, x: dict[int, float], ex: Example) -> 
     best = max(polar, key=polar.__getitem__)
     if "appr" in ex.features:
         return frozenset({best})
-    if not ex.evaluation or max(probs, key=probs.__getitem__) == "geen" or polar[best] < model.threshold:
+    if not ex.evaluation or not model.adds(probs):
         return frozenset()
     return frozenset({best})
 
