@@ -129,3 +129,12 @@ def test_tagged_noun_that_is_an_inflected_adjective_counts_for_appreciation(dete
     doc = tagged(["Een", "fijne", "trainer", "."], ["DET", "NOUN", "NOUN", "PUNCT"])
     ((signals, _),) = detector.predict([doc])
     assert [(s.polarity, s.evidence) for s in signals if s.label == "waardering"] == [("positief", "fijne")]
+
+
+def test_an_adjective_after_te_is_a_complaint_unless_the_lists_say_otherwise(detector):
+    doc = tagged(["De", "sessies", "waren", "te", "theoretisch", "."], ["DET", "NOUN", "AUX", "ADV", "ADJ", "PUNCT"])
+    ((signals, _),) = detector.predict([doc])
+    assert [(s.polarity, s.evidence) for s in signals if s.label == "waardering"] == [("negatief", "theoretisch")]
+    doc = tagged(["Het", "was", "te", "gek", "."], ["PRON", "AUX", "ADV", "ADJ", "PUNCT"])
+    ((signals, _),) = detector.predict([doc])
+    assert [s.polarity for s in signals if s.label == "waardering"] == ["positief"]  # "te gek" is listed

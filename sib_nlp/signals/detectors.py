@@ -293,18 +293,21 @@ class SignalDetector:
         return None
 
     def lexicon_polarity(self, sent: Span, keys: TokenKeys, skip: set[int]) -> list[tuple[int, int]]:
-        """(token position, +1 or -1) for every adjective with a lexicon polarity, negation applied;
-        positions in ``skip`` (words the codebook's lists matched) are left out."""
-        if not self._lexicon:
-            return []
+        """(token position, +1 or -1) for every adjective with a lexicon polarity, and -1 for any
+        adjective after "te" (excess); negation applied; positions in ``skip`` (words the codebook's
+        lists matched) are left out."""
         out = []
         fake = Pattern(("_",), 1.0)
-        for i, t in enumerate(sent):
+        tokens = list(sent)
+        for i, t in enumerate(tokens):
             if i in skip or not _adjective_like(t):
                 continue
+            excess = i > 0 and tokens[i - 1].lower_ == "te" and t.pos_ in ("ADJ", "ADV")
             p = self._lexicon.get(t.lower_)
             if p is None:
                 p = next((self._lexicon[k] for k in sorted(keys[i]) if k in self._lexicon), None)
+            if excess:
+                p = -1.0  # "te theoretisch", "te algemeen": too much of anything is a complaint
             if p is None or abs(p) < self._lexicon_min:
                 continue
             sign = 1 if p > 0 else -1
