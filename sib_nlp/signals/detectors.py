@@ -16,7 +16,10 @@ checks, for every hit:
   "zorgverzekeraars" ...) and a hyphenated one by any part ("collega-inspecteurs").
 
 Appreciation (in evaluation texts) uses the codebook's word lists and, for an
-adjective they do not have, its polarity in the open lexicon the codebook names.
+adjective they do not have, its polarity in the open lexicon the codebook names;
+an adjective after "te" ("te theoretisch") counts as a complaint. Words are
+matched on their form, their lemma and the lemma of spaCy's Dutch lookup table
+(:func:`token_keys`), so inflected forms the pipeline leaves as they are still match.
 
 Besides the signals, the detector leaves per sentence the *cues* it saw in
 ``doc._.sib_cues`` (a list of ``(character offset, cue)``): the kinds of partner
@@ -241,6 +244,7 @@ class SignalDetector:
         self._compound_cache: dict[str, str | None] = {}  # word -> kind: most words come back often
         self._lexicon = codebook.polarity_lexicon
         self._lexicon_min = codebook.lexicon_min
+        lemma_lookup()  # load the lookup table (~1 s) with the pipeline, not in the first document
         self._positive = PhraseSet(codebook.appreciation_positive)
         self._negative = PhraseSet(codebook.appreciation_negative)
         self._neutral = PhraseSet(codebook.appreciation_neutral)
