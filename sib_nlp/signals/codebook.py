@@ -95,13 +95,11 @@ def read_polarity_lexicon(path: Path) -> dict[str, float]:
     for n, line in enumerate(lines, 1):
         if not line.strip() or line.startswith("#"):
             continue
-        word, sep, value = line.partition("\t")
+        word, _, value = line.partition("\t")
         try:
             out[word.strip().lower()] = float(value)
-        except ValueError:
+        except ValueError:  # also a line without a tab: its value is ""
             raise CodebookError(f"{path}, line {n}: expected 'word<TAB>polarity', got {line!r}") from None
-        if not sep:
-            raise CodebookError(f"{path}, line {n}: expected 'word<TAB>polarity', got {line!r}")
     return out
 
 
