@@ -199,6 +199,10 @@ class PhraseSet:
         return bool(self.matches(keys))
 
 
+# the pattern :meth:`SignalDetector._negated` is asked about for a single word or phrase that is no
+# codebook pattern (an appreciation word, a lexicon adjective): it carries no negator of its own
+_ANY_WORDS = Pattern(("_",), 1.0)
+
 # tags of words that are never an adjective the lexicon judges ("naar" the preposition)
 _FUNCTION_POS = frozenset({"ADP", "DET", "PRON", "AUX", "CCONJ", "SCONJ", "PUNCT", "NUM", "SYM", "PART", "SPACE"})
 
@@ -301,7 +305,6 @@ class SignalDetector:
         adjective after "te" (excess); negation applied; positions in ``skip`` (words the codebook's
         lists matched) are left out."""
         out = []
-        fake = Pattern(("_",), 1.0)
         tokens = list(sent)
         for i, t in enumerate(tokens):
             if i in skip or not _adjective_like(t):
@@ -315,7 +318,7 @@ class SignalDetector:
             if p is None or abs(p) < self._lexicon_min:
                 continue
             sign = 1 if p > 0 else -1
-            if self._negated(sent, keys, i, i + 1, fake):
+            if self._negated(sent, keys, i, i + 1, _ANY_WORDS):
                 sign = -sign
             out.append((i, sign))
         return out
@@ -446,15 +449,14 @@ class SignalDetector:
         pos = [(s, e, p) for s, e, p in pos if not any(s < ne and ns < e for ns, ne, _ in neg)]
         score = 0
         evidence: tuple[int, int] | None = None
-        fake = Pattern(("_",), 1.0)
         for s, e, p in pos:
-            if not any(w in cb.negators for w in p) and self._negated(sent, keys, s, e, fake):
+            if not any(w in cb.negators for w in p) and self._negated(sent, keys, s, e, _ANY_WORDS):
                 score -= 1  # "niet goed"; but "geen enkele klacht" carries its own negation
             else:
                 score += 1
             evidence = evidence or (s, e)
         for s, e, p in neg:
-            if any(w in cb.negators for w in p) or not self._negated(sent, keys, s, e, fake):
+            if any(w in cb.negators for w in p) or not self._negated(sent, keys, s, e, _ANY_WORDS):
                 score -= 1
             else:
                 score += 1
