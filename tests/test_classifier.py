@@ -24,6 +24,7 @@ from sib_nlp.signals.train import (
     folds_by_group,
     next_version,
     train,
+    without_pattern_hits,
 )
 
 LABELS = ["belemmering", "reflectie.inzicht"]
@@ -65,6 +66,26 @@ def test_fit_learns_separable_labels():
     assert p["belemmering"] > 0.5 > p["reflectie.inzicht"]
     assert model.probabilities({"w:geleerd"})["reflectie.inzicht"] > 0.5
     assert model.top_words("belemmering", {"w:tijd", "w:lunch"}) == ["tijd"]
+
+
+def test_pattern_free_copies_teach_the_words_beside_a_pattern():
+    """A pattern that fires on every positive training sentence (as on the data it was written
+    from) absorbs the weight; the pattern-free copies make the model learn the words as well."""
+    rows = []
+    for i in range(12):
+        hit = {"pat:belemmering", "patc:belemmering=0.80"}
+        rows.append(Example(f"d{i}", {"w:regels", f"w:x{i}"} | hit, frozenset({"belemmering"}), f"d{i}.0"))
+        rows.append(Example(f"d{i}", {"w:lunch", f"w:y{i}"}, frozenset(), f"d{i}.1"))
+    assert without_pattern_hits(rows[0]).features == {"w:regels", "w:x0"}
+    assert without_pattern_hits(rows[0]).labels == rows[0].labels
+    plain = fit(rows, ["belemmering"], c=1.0, pattern_free_copies=False)
+    copied = fit(rows, ["belemmering"], c=1.0, pattern_free_copies=True)
+    # a described obstacle the pattern misses: only the words speak for it
+    missed = {"w:regels", "w:nieuw"}
+    assert copied.probabilities(missed)["belemmering"] > plain.probabilities(missed)["belemmering"]
+    assert copied.probabilities(missed)["belemmering"] > 0.5
+    # the pattern still counts
+    assert copied.probabilities({"pat:belemmering", "w:nieuw"})["belemmering"] > 0.5
 
 
 def test_cross_validation_folds_keep_documents_together():
