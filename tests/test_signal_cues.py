@@ -69,6 +69,14 @@ def test_lexicon_adjective_gives_an_appreciation_the_lists_do_not_have(detector)
     assert (0, "lex:neg") in cues
 
 
+def test_appreciation_words_and_lexicon_cues_are_read_in_evaluations_only(detector):
+    words, pos = ["De", "rollenspellen", "waren", "gekunsteld", "."], ["DET", "NOUN", "AUX", "ADJ", "PUNCT"]
+    for text_type, expected in (("evaluatie", True), (None, True), ("reflectie", False)):
+        ((signals, cues),) = detector.predict([tagged(words, pos, text_type=text_type)])
+        assert any(s.label == "waardering" for s in signals) is expected
+        assert ((0, "lex:neg") in cues) is expected
+
+
 def test_lexicon_word_is_negated_and_intensifiers_and_prepositions_do_not_count(detector):
     negated = tagged(["Het", "was", "niet", "gekunsteld", "."], ["PRON", "AUX", "ADV", "ADJ", "PUNCT"])
     ((signals, _),) = detector.predict([negated])

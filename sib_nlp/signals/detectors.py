@@ -23,8 +23,8 @@ matched on their form, their lemma and the lemma of spaCy's Dutch lookup table
 
 Besides the signals, the detector leaves per sentence the *cues* it saw in
 ``doc._.sib_cues`` (a list of ``(character offset, cue)``): the kinds of partner
-(``pk:gemeente_provincie``, ``pk:extern`` ...) and lexicon polarity
-(``lex:pos``, ``lex:neg``). The trained classifier uses them as features.
+(``pk:gemeente_provincie``, ``pk:extern`` ...) and, in evaluations (and texts of no known
+type), lexicon polarity (``lex:pos``, ``lex:neg``). The trained classifier uses them as features.
 
 :meth:`SignalDetector.predict` computes and touches nothing;
 :meth:`SignalDetector.set_annotations` writes ``doc._.sib_signals``.
@@ -423,6 +423,8 @@ class SignalDetector:
                     modality=modality,
                 )
             )
+        if text_type not in (None, "evaluatie"):
+            return signals  # appreciation words and their lexicon cues: in evaluations only
         pos = [(s, e, self._positive.phrases[n]) for n, s, e in self._positive.matches(keys)]
         neg = [(s, e, self._negative.phrases[n]) for n, s, e in self._negative.matches(keys)]
         neutral = self._neutral.matches(keys)
@@ -430,8 +432,7 @@ class SignalDetector:
         lexical = self.lexicon_polarity(sent, keys, listed)
         if cues is not None:
             cues.extend((sent.start_char, "lex:pos" if sign > 0 else "lex:neg") for _, sign in lexical)
-        if text_type in (None, "evaluatie"):
-            signals.extend(self._appreciation(sent, keys, si, pos, neg, neutral, lexical))
+        signals.extend(self._appreciation(sent, keys, si, pos, neg, neutral, lexical))
         return signals
 
     def _appreciation(
