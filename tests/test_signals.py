@@ -113,8 +113,7 @@ def test_negation_in_the_parse_is_used():
     pos = ["PRON", "VERB", "DET", "ADJ", "NUM", "NOUN", "ADP", "DET", "NOUN", "ADV", "ADV", "ADV"]
     doc = Doc(nlp.vocab, words=words, lemmas=lemmas, heads=heads, deps=deps, pos=pos)
     det = SignalDetector(load_codebook())
-    sent = doc[:]
-    assert det._negated(sent, token_keys(sent), 1, 2, Pattern(("samenwerken",), 0.6))
+    assert det._negated(list(doc), 1, 2, Pattern(("samenwerken",), 0.6))
 
 
 def test_intention_is_marked_and_weaker(nlp_blank):

@@ -36,7 +36,8 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Any
 
@@ -71,7 +72,11 @@ class Signal:
     modality: str = "gedaan"
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        # every field is a plain str/int/float/None: no deep copy needed (dataclasses.asdict makes one)
+        return {f.name: getattr(self, f.name) for f in _SIGNAL_FIELDS}
+
+
+_SIGNAL_FIELDS = fields(Signal)
 
 
 class TokenKeys(list):
@@ -81,7 +86,7 @@ class TokenKeys(list):
     phrase's first word occurs, instead of trying every phrase at every token.
     """
 
-    def __init__(self, keys: Iterable[set[str]]):
+    def __init__(self, keys: Iterable[AbstractSet[str]]):
         super().__init__(keys)
         self.positions: dict[str, list[int]] = {}
         for i, k in enumerate(self):
@@ -120,30 +125,45 @@ def token_keys(sent: Doc | Span | Sequence) -> TokenKeys:
     """For each token the strings it can be matched on: the lower-cased form, the lemma, the lemma
     of the lookup table and, for a word in -e the table does not know ("goede"), the word without
     it - an inflected adjective's base form."""
-    table = lemma_lookup()
     keys = []
     for t in sent:
-        low = t.lower_
-        k = {low}
-        if t.lemma_:
-            k.add(t.lemma_.lower())
-        base = table.get(low) if table is not None else None
-        if base:
-            k.add(base.lower())
-        elif len(low) >= 5 and low.endswith("e") and not low.endswith(("ee", "ie")):
-            k.add(low[:-1])
+        low, lemma = t.lower_, t.lemma_
+        k = _KEYS.get((low, lemma))
+        if k is None:
+            k = _keys_of(low, lemma)
         keys.append(k)
     return TokenKeys(keys)
 
 
-def _word_matches(word: str, keys: set[str]) -> bool:
+# (form, lemma) -> its keys: words recur, so most tokens cost one lookup
+_KEYS: dict[tuple[str, str], frozenset[str]] = {}
+_KEYS_SIZE = 200_000
+
+
+def _keys_of(low: str, lemma: str) -> frozenset[str]:
+    table = lemma_lookup()
+    k = {low}
+    if lemma:
+        k.add(lemma.lower())
+    base = table.get(low) if table is not None else None
+    if base:
+        k.add(base.lower())
+    elif len(low) >= 5 and low.endswith("e") and not low.endswith(("ee", "ie")):
+        k.add(low[:-1])
+    if len(_KEYS) >= _KEYS_SIZE:
+        _KEYS.clear()
+    _KEYS[(low, lemma)] = found = frozenset(k)
+    return found
+
+
+def _word_matches(word: str, keys: AbstractSet[str]) -> bool:
     if word.endswith("*") and len(word) > 1:
         stem = word[:-1]
         return any(k.startswith(stem) for k in keys)
     return word in keys
 
 
-def find_phrase(keys: list[set[str]], words: Sequence[str]) -> list[tuple[int, int]]:
+def find_phrase(keys: Sequence[AbstractSet[str]], words: Sequence[str]) -> list[tuple[int, int]]:
     """All (start, end) token positions where the phrase matches, in order."""
     index = keys if isinstance(keys, TokenKeys) else TokenKeys(keys)
     n = len(words)
@@ -156,8 +176,11 @@ def find_phrase(keys: list[set[str]], words: Sequence[str]) -> list[tuple[int, i
     return hits
 
 
-def any_phrase(keys: list[set[str]], phrases: Iterable[Sequence[str]]) -> bool:
+def any_phrase(keys: Sequence[AbstractSet[str]], phrases: Iterable[Sequence[str]]) -> bool:
     return any(find_phrase(keys, p) for p in phrases)
+
+
+_CANDIDATE_CACHE_SIZE = 200_000  # words whose candidate phrases a PhraseSet remembers
 
 
 class PhraseSet:
@@ -170,19 +193,31 @@ class PhraseSet:
     def __init__(self, phrases: Iterable[Sequence[str]]):
         self.phrases = [tuple(p) for p in phrases]
         self.by_first: dict[str, list[int]] = {}
-        self.wild: list[int] = []
+        self.wild: list[tuple[str, int]] = []  # (stem, phrase number) of phrases starting with "stem*"
         for n, p in enumerate(self.phrases):
             if not p:
                 continue
             if p[0].endswith("*") and len(p[0]) > 1:
-                self.wild.append(n)
+                self.wild.append((p[0][:-1], n))
             else:
                 self.by_first.setdefault(p[0], []).append(n)
+        # word -> the phrases that can start at it; words recur, so a sentence costs a lookup a word
+        self._candidates: dict[str, tuple[int, ...]] = {}
+
+    def candidates(self, word: str) -> tuple[int, ...]:
+        """Numbers of the phrases whose first word matches ``word`` (as itself or as ``stem*``)."""
+        found = self._candidates.get(word)
+        if found is None:
+            found = (*self.by_first.get(word, ()), *(n for stem, n in self.wild if word.startswith(stem)))
+            if len(self._candidates) >= _CANDIDATE_CACHE_SIZE:
+                self._candidates.clear()
+            self._candidates[word] = found
+        return found
 
     def matches(self, keys: TokenKeys) -> list[tuple[int, int, int]]:
-        todo = set(self.wild)
+        todo: set[int] = set()
         for word in keys.positions:
-            todo.update(self.by_first.get(word, ()))
+            todo.update(self.candidates(word))
         out: list[tuple[int, int, int]] = []
         n_tokens = len(keys)
         for n in sorted(todo):  # find_phrase, inlined: this loop is the detector's hot path
@@ -318,16 +353,16 @@ class SignalDetector:
             if p is None or abs(p) < self._lexicon_min:
                 continue
             sign = 1 if p > 0 else -1
-            if self._negated(sent, keys, i, i + 1, _ANY_WORDS):
+            if self._negated(tokens, i, i + 1, _ANY_WORDS):
                 sign = -sign
             out.append((i, sign))
         return out
 
-    def _negated(self, sent: Span, keys: list[set[str]], start: int, end: int, pattern: Pattern) -> bool:
+    def _negated(self, tokens: Sequence[Any], start: int, end: int, pattern: Pattern) -> bool:
+        """Is the match at ``tokens[start:end]`` (the sentence's tokens) negated?"""
         cb = self.codebook
         if any(w in cb.negators for w in pattern.words):
             return False  # the negation is part of the pattern ("geen tijd")
-        tokens = list(sent)
         # 1. the parse: a negator attached to a matched word or to its verb
         for t in tokens[start:end]:
             for node in (t, t.head):
@@ -376,7 +411,7 @@ class SignalDetector:
             best: tuple[float, int, int] | None = None
             combined = 1.0
             for pattern, s, e in hits_by_label.get(lid, ()):
-                if self._negated(sent, keys, s, e, pattern):
+                if self._negated(tokens, s, e, pattern):
                     continue
                 weight = pattern.weight
                 if label.partners:
@@ -446,18 +481,19 @@ class SignalDetector:
         lexical: list[tuple[int, int]],
     ) -> list[Signal]:
         cb = self.codebook
+        tokens = list(sent)
         # a positive word inside a negative phrase is part of it ("weinig ruimte voor vragen")
         pos = [(s, e, p) for s, e, p in pos if not any(s < ne and ns < e for ns, ne, _ in neg)]
         score = 0
         evidence: tuple[int, int] | None = None
         for s, e, p in pos:
-            if not any(w in cb.negators for w in p) and self._negated(sent, keys, s, e, _ANY_WORDS):
+            if not any(w in cb.negators for w in p) and self._negated(tokens, s, e, _ANY_WORDS):
                 score -= 1  # "niet goed"; but "geen enkele klacht" carries its own negation
             else:
                 score += 1
             evidence = evidence or (s, e)
         for s, e, p in neg:
-            if any(w in cb.negators for w in p) or not self._negated(sent, keys, s, e, _ANY_WORDS):
+            if any(w in cb.negators for w in p) or not self._negated(tokens, s, e, _ANY_WORDS):
                 score -= 1
             else:
                 score += 1
