@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 
@@ -86,6 +87,24 @@ def test_pattern_free_copies_teach_the_words_beside_a_pattern():
     assert copied.probabilities(missed)["belemmering"] > 0.5
     # the pattern still counts
     assert copied.probabilities({"pat:belemmering", "w:nieuw"})["belemmering"] > 0.5
+
+
+def test_thresholds_are_chosen_with_and_without_pattern_hits():
+    """Where the pattern fires on every positive, a threshold chosen on those sentences alone is
+    higher than new text, on which the pattern misses, can bear."""
+    rng = random.Random(3)
+    rows = []
+    for i in range(40):
+        hit = {"pat:belemmering", "patc:belemmering=0.80"}
+        words = {f"w:x{rng.randint(0, 30)}", "w:regels" if i % 2 else "w:systeem"}
+        rows.append(Example(f"d{i}", words | hit, frozenset({"belemmering"}), f"d{i}.0"))
+        other = {f"w:x{rng.randint(0, 30)}", "w:lunch" if i % 3 else "w:regels"}
+        rows.append(Example(f"d{i}", other, frozenset(), f"d{i}.1"))
+    plain = cross_validate(rows, ["belemmering"], k=5, pattern_free_thresholds=False)["by_c"]["0.3"]
+    both = cross_validate(rows, ["belemmering"], k=5, pattern_free_thresholds=True)["by_c"]["0.3"]
+    assert both["labels"]["belemmering"]["threshold"] < plain["labels"]["belemmering"]["threshold"]
+    # the F1 reported is of the sentences as they are, so it can only be lower at that threshold
+    assert both["labels"]["belemmering"]["f1"] <= plain["labels"]["belemmering"]["f1"]
 
 
 def test_cross_validation_folds_keep_documents_together():
