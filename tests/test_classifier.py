@@ -165,6 +165,27 @@ def test_classifier_adds_signals_with_its_own_name_and_leaves_pattern_labels_alo
     assert by_label["reflectie.inzicht"]["sentence"] == 0
 
 
+def test_classifier_adds_no_collaboration_the_detector_found_negated(blank_patterns):
+    labels = ["samenwerking.extern", "belemmering"]
+    eager = SignalClassifier(
+        labels=labels,
+        vocabulary={"w:ik": 0},
+        coef={lab: [0.0] for lab in labels},
+        intercept={lab: 5.0 for lab in labels},  # would add every label it knows
+        thresholds={lab: 0.5 for lab in labels},
+        meta={},
+    )
+    negated = blank_patterns("Ik heb níet met buiten samengewerkt.")  # stress accent, as people write
+    assert "neg:samenwerking.extern" in {c for _, c in negated._.sib_cues}
+    apply_classifier(negated, eager)
+    found = {s["label"] for s in negated._.sib_signals}
+    assert "samenwerking.extern" not in found
+    assert "belemmering" in found  # the rule is about collaboration only
+    done = blank_patterns("Ik heb met buiten samengewerkt.")
+    apply_classifier(done, eager)
+    assert "samenwerking.extern" in {s["label"] for s in done._.sib_signals}
+
+
 def _evaluation_examples() -> list[Example]:
     """Evaluation sentences: 'goed'/'fijn' positive, 'saai'/'slecht' negative, 'oké' neutral, 'zaal' none."""
     rows = [

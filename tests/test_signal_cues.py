@@ -146,3 +146,10 @@ def test_an_adjective_after_te_is_a_complaint_unless_the_lists_say_otherwise(det
     doc = tagged(["Het", "was", "te", "gek", "."], ["PRON", "AUX", "ADV", "ADJ", "PUNCT"])
     ((signals, _),) = detector.predict([doc])
     assert [s.polarity for s in signals if s.label == "waardering"] == ["positief"]  # "te gek" is listed
+
+
+def test_stress_accents_do_not_hide_a_word(nlp_blank):
+    keys = token_keys(spacy.blank("nl")("Ik had géén tijd"))
+    assert "geen" in keys[2] and "géén" in keys[2]
+    doc = nlp_blank("Ik had géén tijd.")
+    assert "belemmering" in {s["label"] for s in doc._.sib_signals}

@@ -41,6 +41,11 @@ MODEL_PREFIX = "sib_signals-"
 
 
 POLARITY_CLASSES = ("geen", "positief", "neutraal", "negatief")
+# Labels for which a negated pattern means the label is absent, so the classifier may not add it
+# from the other words: collaboration ("ik heb níet met buiten samengewerkt" is none). Not obstacles
+# ("niemand weet meer wie verantwoordelijk is" is one) or insights ("het probleem was niet de
+# informatie, maar ..."), which are often put as a negation.
+NEGATION_MEANS_ABSENCE = ("samenwerking.",)
 
 
 def sentence_features(
@@ -301,8 +306,11 @@ def apply_classifier(doc: Doc, model: SignalClassifier, aspects_of: Callable[[Sp
                 kept["detector"] = f"{s.get('detector', '')}+{CLASSIFIER_NAME}"
                 out.append(kept)
         found = {s["label"] for s in mine}
+        # a collaboration the detector found negated ("ik heb níet met de provincie gesproken") is
+        # not added back from the words around it (see NEGATION_MEANS_ABSENCE)
+        negated = {c[4:] for c in mine_cues if c.startswith("neg:") and c[4:].startswith(NEGATION_MEANS_ABSENCE)}
         for lab in model.labels:
-            if lab in found or not model.decides(lab) or probs[lab] < model.thresholds[lab]:
+            if lab in found or lab in negated or not model.decides(lab) or probs[lab] < model.thresholds[lab]:
                 continue
             words = model.top_words(lab, feats)
             start, end = sent.start_char, sent.end_char

@@ -23,8 +23,10 @@ matched on their form, their lemma and the lemma of spaCy's Dutch lookup table
 
 Besides the signals, the detector leaves per sentence the *cues* it saw in
 ``doc._.sib_cues`` (a list of ``(character offset, cue)``): the kinds of partner
-(``pk:gemeente_provincie``, ``pk:extern`` ...) and, in evaluations (and texts of no known
-type), lexicon polarity (``lex:pos``, ``lex:neg``). The trained classifier uses them as features.
+(``pk:gemeente_provincie``, ``pk:extern`` ...), the labels whose pattern it found negated
+(``neg:samenwerking.extern``: "ik heb níet met de provincie gesproken") and, in evaluations (and
+texts of no known type), lexicon polarity (``lex:pos``, ``lex:neg``). The trained classifier uses
+them as features, and never adds a label the detector found only negated in a sentence.
 
 :meth:`SignalDetector.predict` computes and touches nothing;
 :meth:`SignalDetector.set_annotations` writes ``doc._.sib_signals``.
@@ -150,6 +152,7 @@ def _keys_of(low: str, lemma: str) -> frozenset[str]:
         k.add(base.lower())
     elif len(low) >= 5 and low.endswith("e") and not low.endswith(("ee", "ie")):
         k.add(low[:-1])
+    k.add(low.translate(_EMPHASIS))  # "géén tijd" is "geen tijd" with stress
     if len(_KEYS) >= _KEYS_SIZE:
         _KEYS.clear()
     _KEYS[(low, lemma)] = found = frozenset(k)
@@ -232,6 +235,15 @@ class PhraseSet:
 
     def any(self, keys: TokenKeys) -> bool:
         return bool(self.matches(keys))
+
+
+# Dutch stresses a word with acute accents ("ik heb níet met buiten samengewerkt", "géén tijd")
+_EMPHASIS = str.maketrans("áéíóú", "aeiou")
+
+
+def _plain(token: Any) -> str:
+    """The token lower-cased and without emphasis accents, as the negation check compares it."""
+    return token.lower_.translate(_EMPHASIS)
 
 
 # the pattern :meth:`SignalDetector._negated` is asked about for a single word or phrase that is no
@@ -366,19 +378,19 @@ class SignalDetector:
         # 1. the parse: a negator attached to a matched word or to its verb
         for t in tokens[start:end]:
             for node in (t, t.head):
-                if any(c.lower_ in cb.negators and c.i != t.i for c in node.children):
+                if any(_plain(c) in cb.negators and c.i != t.i for c in node.children):
                     if node is t or node.pos_ in {"VERB", "AUX"}:
                         return True
         # 2. the clause window: up to 5 tokens before and 3 after, not across a boundary
         for i in range(start - 1, max(-1, start - 6), -1):
-            if tokens[i].lower_ in cb.negation_bounds:
+            if _plain(tokens[i]) in cb.negation_bounds:
                 break
-            if tokens[i].lower_ in cb.negators:
+            if _plain(tokens[i]) in cb.negators:
                 return True
         for i in range(end, min(len(tokens), end + 3)):
-            if tokens[i].lower_ in cb.negation_bounds:
+            if _plain(tokens[i]) in cb.negation_bounds:
                 break
-            if tokens[i].lower_ in cb.negators:
+            if _plain(tokens[i]) in cb.negators:
                 return True
         return False
 
@@ -407,11 +419,13 @@ class SignalDetector:
             lid, pattern = self._label_patterns[n]
             hits_by_label.setdefault(lid, []).append((pattern, s, e))
         signals: list[Signal] = []
+        negated: set[str] = set()  # labels with a pattern hit the negation check threw out
         for lid, label in cb.labels.items():
             best: tuple[float, int, int] | None = None
             combined = 1.0
             for pattern, s, e in hits_by_label.get(lid, ()):
                 if self._negated(tokens, s, e, pattern):
+                    negated.add(lid)
                     continue
                 weight = pattern.weight
                 if label.partners:
@@ -458,6 +472,9 @@ class SignalDetector:
                     modality=modality,
                 )
             )
+        if cues is not None:
+            # the classifier adds no label here that the detector found only negated
+            cues.extend((sent.start_char, f"neg:{lid}") for lid in sorted(negated))
         if text_type not in (None, "evaluatie"):
             return signals  # appreciation words and their lexicon cues: in evaluations only
         pos = [(s, e, self._positive.phrases[n]) for n, s, e in self._positive.matches(keys)]
