@@ -5,8 +5,8 @@ Per sentence label one logistic regression (scikit-learn) over
 - the pattern detector's confidence for every label in the sentence (so a hit for
   ``samenwerking.intern`` can count against ``samenwerking.extern``),
 - whether the sentence is an intention and whether it is hedged,
-- the cues the pattern detector saw (kinds of partner named, words with a
-  lexicon polarity; ``doc._.sib_cues``),
+- the cues the pattern detector saw (kinds of partner named, labels whose pattern
+  it found negated, words with a lexicon polarity; ``doc._.sib_cues``),
 - binary lemma unigrams and bigrams of the sentence.
 
 The model is saved as plain JSON (vocabulary, coefficients, intercepts,
@@ -16,9 +16,11 @@ in the same ``nlp.pipe`` stream and rewrites ``doc._.sib_signals``: a pattern
 signal the classifier rejects is dropped, one it accepts gets the classifier's
 probability as confidence, and a label the classifier finds without a pattern
 hit gets a signal with ``detector = "sib.signal_classifier.v1"`` whose evidence
-is the sentence's words that weighed most. Appreciation signals pass unchanged,
-and so do the labels for which cross-validation found the patterns alone better
-(the model's ``modes``).
+is the sentence's words that weighed most - but not a collaboration label whose
+pattern the detector found negated in that sentence (:data:`NEGATION_MEANS_ABSENCE`).
+Appreciation polarity is re-decided by the :class:`PolarityModel`; the labels for
+which cross-validation found the patterns alone better (the model's ``modes``)
+pass unchanged.
 """
 
 from __future__ import annotations
