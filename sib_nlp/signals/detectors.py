@@ -26,7 +26,7 @@ Besides the signals, the detector leaves per sentence the *cues* it saw in
 (``pk:gemeente_provincie``, ``pk:extern`` ...), the labels whose pattern it found negated
 (``neg:samenwerking.extern``: "ik heb níet met de provincie gesproken") and, in evaluations (and
 texts of no known type), lexicon polarity (``lex:pos``, ``lex:neg``). The trained classifier uses
-them as features, and never adds a label the detector found only negated in a sentence.
+them as features, and adds no collaboration label where the detector found it only negated.
 
 :meth:`SignalDetector.predict` computes and touches nothing;
 :meth:`SignalDetector.set_annotations` writes ``doc._.sib_signals``.
@@ -125,8 +125,8 @@ def lemma_lookup() -> Any:
 
 def token_keys(sent: Doc | Span | Sequence) -> TokenKeys:
     """For each token the strings it can be matched on: the lower-cased form, the lemma, the lemma
-    of the lookup table and, for a word in -e the table does not know ("goede"), the word without
-    it - an inflected adjective's base form."""
+    of the lookup table, for a word in -e the table does not know ("goede") the word without it -
+    an inflected adjective's base form - and the word without stress accents ("géén": "geen")."""
     keys = []
     for t in sent:
         low, lemma = t.lower_, t.lemma_

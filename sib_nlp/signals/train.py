@@ -8,7 +8,8 @@ classifier) and becomes a feature set (:func:`sentence_features`).
 Model choice is by cross-validation on the training data, folds grouped by
 document so that sentences of one text never sit on both sides: the
 regularisation strength C and, per label, the probability threshold that gives
-the best F1 out of fold. The chosen model is refitted on all training data and
+the best F1 out of fold (over the held-out sentences both as they are and without their
+pattern hits). The chosen model is refitted on all training data and
 saved with its cross-validated scores beside those of the patterns alone.
 Each training sentence is shown to the model twice: as it is, and once without its pattern
 hits (:data:`PATTERN_FREE_COPIES`), so that the words beside the patterns carry weight too.
