@@ -180,7 +180,7 @@ def fit_polarity(
 
     train = _polarity_training(examples)
     if pattern_free_copies:
-        train = [*train, *(replace(ex, features={f for f in ex.features if not f.startswith("apol:")}) for ex in train)]
+        train = [*train, *(without_pattern_hits(ex, ("apol:",)) for ex in train)]
     y = np.array([_polarity_target(ex) for ex in train])
     if len(set(y)) < 2:
         return None
@@ -259,9 +259,10 @@ def cross_validate_polarity(examples: Sequence[Example], k: int = 5) -> dict[str
     return {"sentences": len(scored), "by_c": by_c, "patterns_only": round(patterns, 3)}
 
 
-def without_pattern_hits(ex: Example) -> Example:
-    """The same sentence as the classifier would see it if no codebook pattern had matched."""
-    return replace(ex, features={f for f in ex.features if not f.startswith(PATTERN_FEATURES)})
+def without_pattern_hits(ex: Example, features: tuple[str, ...] = PATTERN_FEATURES) -> Example:
+    """The same sentence as the classifier would see it if no codebook pattern had matched (or,
+    with ``features=("apol:",)``, if the word lists had given no polarity)."""
+    return replace(ex, features={f for f in ex.features if not f.startswith(features)})
 
 
 def fit(
