@@ -347,12 +347,11 @@ class SignalDetector:
                 return heads[word[cut:]]  # the longest last part that is a partner term
         return None
 
-    def lexicon_polarity(self, sent: Span, keys: TokenKeys, skip: set[int]) -> list[tuple[int, int]]:
-        """(token position, +1 or -1) for every adjective with a lexicon polarity, and -1 for any
-        adjective after "te" (excess); negation applied; positions in ``skip`` (words the codebook's
-        lists matched) are left out."""
+    def lexicon_polarity(self, tokens: Sequence[Any], keys: TokenKeys, skip: set[int]) -> list[tuple[int, int]]:
+        """(token position, +1 or -1) for every adjective of the sentence's ``tokens`` with a lexicon
+        polarity, and -1 for any adjective after "te" (excess); negation applied; positions in
+        ``skip`` (words the codebook's lists matched) are left out."""
         out = []
-        tokens = list(sent)
         for i, t in enumerate(tokens):
             if i in skip or not _adjective_like(t):
                 continue
@@ -481,15 +480,16 @@ class SignalDetector:
         neg = [(s, e, self._negative.phrases[n]) for n, s, e in self._negative.matches(keys)]
         neutral = self._neutral.matches(keys)
         listed = {i for s, e, _ in pos + neg for i in range(s, e)} | {i for _, s, e in neutral for i in range(s, e)}
-        lexical = self.lexicon_polarity(sent, keys, listed)
+        lexical = self.lexicon_polarity(tokens, keys, listed)
         if cues is not None:
             cues.extend((sent.start_char, "lex:pos" if sign > 0 else "lex:neg") for _, sign in lexical)
-        signals.extend(self._appreciation(sent, keys, si, pos, neg, neutral, lexical))
+        signals.extend(self._appreciation(sent, tokens, keys, si, pos, neg, neutral, lexical))
         return signals
 
     def _appreciation(
         self,
         sent: Span,
+        tokens: Sequence[Any],
         keys: TokenKeys,
         si: int,
         pos: list[tuple[int, int, tuple[str, ...]]],
@@ -498,7 +498,6 @@ class SignalDetector:
         lexical: list[tuple[int, int]],
     ) -> list[Signal]:
         cb = self.codebook
-        tokens = list(sent)
         # a positive word inside a negative phrase is part of it ("weinig ruimte voor vragen")
         pos = [(s, e, p) for s, e, p in pos if not any(s < ne and ns < e for ns, ne, _ in neg)]
         score = 0
