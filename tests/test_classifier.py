@@ -227,6 +227,27 @@ def test_polarity_model_learns_and_is_cross_validated_against_the_word_lists():
     assert 0 <= cv["patterns_only"] <= 1 and all(0 <= v["macro_f1"] <= 1 for v in cv["by_c"].values())
 
 
+def test_one_product_gives_both_models_probabilities():
+    """apply_classifier scores labels and polarity in one step; that equals each model on its own,
+    computed here as the plain logistic formulas."""
+    import math
+
+    model, _ = train(_examples() + _evaluation_examples(), LABELS, load_codebook(), "9.9.9", ["test data"], k=5)
+    assert model.polarity is not None
+    x = model.vector({"w:saai", "w:tijd", "tt:evaluatie", "w:onbekend"})
+    labels, polarity = model.sentence_probabilities(x)
+    for lab in LABELS:
+        z = model.intercept[lab] + sum(model.coef[lab][i] * v for i, v in x.items())
+        assert labels[lab] == pytest.approx(1 / (1 + math.exp(-z)))
+    pol = model.polarity
+    z = {c: pol.intercept[c] + sum(pol.coef[c][i] * v for i, v in x.items()) for c in pol.coef}
+    total = sum(math.exp(v) for v in z.values())
+    assert polarity == pytest.approx({c: math.exp(v) / total for c, v in z.items()})
+    assert model.probabilities_of(x) == labels and model.polarity.probabilities(x) == pytest.approx(polarity)
+    model.polarity = None  # a replaced polarity model is not scored from the old weights
+    assert model.sentence_probabilities(x) == (pytest.approx(labels), None)
+
+
 def test_saved_model_keeps_its_polarity_model(tmp_path):
     model, _ = train(_examples() + _evaluation_examples(), LABELS, load_codebook(), "9.9.9", ["test data"], k=5)
     assert model.polarity is not None

@@ -5,7 +5,7 @@ import spacy
 from spacy.tokens import Doc
 
 from sib_nlp.signals.codebook import load_codebook, parse_codebook
-from sib_nlp.signals.detectors import SignalDetector, find_phrase, token_keys
+from sib_nlp.signals.detectors import PhraseSet, SignalDetector, find_phrase, token_keys
 from sib_nlp.signals.document import document_signals
 
 
@@ -39,6 +39,31 @@ def test_wildcard_and_lemma_matching():
     keys = token_keys(doc)
     assert find_phrase(keys, ["samenwerk*"]) == [(0, 1)]
     assert find_phrase(keys, ["lopen"]) == [(1, 2)]
+
+
+def test_phrase_set_finds_what_trying_every_phrase_finds():
+    """The phrase set's shortcuts (first words, words a phrase needs, wildcards) lose no match."""
+    nlp = spacy.blank("nl")
+    words = ["We", "hebben", "samen", "met", "de", "gemeente", "samengewerkt", "en", "met", "de", "provincie"]
+    doc = Doc(nlp.vocab, words=words, lemmas=[w.lower() for w in words[:6]] + ["samenwerken", *words[7:]])
+    keys = token_keys(doc)
+    phrases = [
+        ("met", "de"),  # twice
+        ("met", "de", "provincie"),
+        ("samen", "met", "de", "burger"),  # every word but the last occurs
+        ("met", "gemeente"),  # both words occur, not next to each other
+        ("samenwerk*",),  # a wildcard alone
+        ("samen", "met", "*"),  # no word-stem wildcard: "*" is a word of its own
+        ("samen*", "met"),  # a wildcard first word
+        ("de", "gemeent*"),  # a wildcard later word
+        ("provincie",),
+        ("ministerie",),
+        (),
+    ]
+    expected = [(n, s, e) for n, p in enumerate(phrases) for s, e in find_phrase(keys, p)]
+    assert PhraseSet(phrases).matches(keys) == expected
+    assert (1, 8, 11) in expected and (6, 2, 4) in expected and (7, 4, 6) in expected
+    assert not any(n in (2, 3, 9) for n, _, _ in expected)
 
 
 def test_collaboration_with_outside_partners(nlp_blank):

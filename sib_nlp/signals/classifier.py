@@ -43,6 +43,7 @@ MODEL_PREFIX = "sib_signals-"
 
 
 POLARITY_CLASSES = ("geen", "positief", "neutraal", "negatief")
+_POLARITY_ROW = "polarity:"  # the polarity classes' rows in the classifier's weight matrix
 # Labels for which a negated pattern means the label is absent, so the classifier may not add it
 # from the other words: collaboration ("ik heb níet met buiten samengewerkt" is none). Not obstacles
 # ("niemand weet meer wie verantwoordelijk is" is one) or insights ("het probleem was niet de
@@ -87,6 +88,29 @@ def sentence_features(
     return feats
 
 
+class _Weights:
+    """Coefficients as one matrix (feature x class), for the scores of a sparse feature vector in one
+    numpy step instead of a Python sum per class: the classifier's hot path in ``nlp.pipe``."""
+
+    def __init__(self, coef: dict[str, list[float]], intercept: dict[str, float]):
+        import numpy as np
+
+        self.classes = list(coef)
+        self.matrix = np.array([coef[c] for c in self.classes], dtype=np.float64).T.copy()
+        self.intercept = np.array([intercept[c] for c in self.classes], dtype=np.float64)
+        self.polarity: PolarityModel | None = None  # the polarity model whose rows it holds, if any
+
+    def scores(self, x: dict[int, float]) -> list[float]:
+        """Per class (in :attr:`classes` order) intercept + coefficients . x."""
+        import numpy as np
+
+        if not x:
+            return [float(v) for v in self.intercept]
+        rows = self.matrix[list(x)]
+        values = np.fromiter(x.values(), dtype=np.float64, count=len(x))
+        return [float(v) for v in self.intercept + values @ rows]
+
+
 def _value(feature: str) -> tuple[str, float]:
     if "=" in feature and feature.startswith("patc:"):
         name, v = feature.rsplit("=", 1)
@@ -107,9 +131,16 @@ class PolarityModel:
     intercept: dict[str, float]
     threshold: float = 0.5
     mode: str = "classifier"
+    _weights: _Weights | None = field(default=None, init=False, repr=False, compare=False)
 
     def probabilities(self, x: dict[int, float]) -> dict[str, float]:
-        z = {c: self.intercept[c] + sum(self.coef[c][i] * v for i, v in x.items()) for c in self.coef}
+        if self._weights is None:
+            self._weights = _Weights(self.coef, self.intercept)
+        return self.softmax(dict(zip(self._weights.classes, self._weights.scores(x), strict=True)))
+
+    @staticmethod
+    def softmax(z: dict[str, float]) -> dict[str, float]:
+        """Class probabilities from the classes' scores (intercept + coefficients . x)."""
         top = max(z.values())
         e = {c: math.exp(v - top) for c, v in z.items()}
         total = sum(e.values())
@@ -149,6 +180,7 @@ class SignalClassifier:
     modes: dict[str, str] = field(default_factory=dict)
     # appreciation polarity; None in models trained before it existed
     polarity: PolarityModel | None = None
+    _weights: _Weights | None = field(default=None, init=False, repr=False, compare=False)
 
     def decides_polarity(self) -> bool:
         return self.polarity is not None and self.polarity.mode == "classifier"
@@ -171,13 +203,33 @@ class SignalClassifier:
         return out
 
     def probabilities(self, feats: Iterable[str]) -> dict[str, float]:
-        x = self.vector(feats)
-        out = {}
-        for lab in self.labels:
-            w = self.coef[lab]
-            z = self.intercept[lab] + sum(w[i] * v for i, v in x.items())
-            out[lab] = 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
-        return out
+        return self.probabilities_of(self.vector(feats))
+
+    def probabilities_of(self, x: dict[int, float]) -> dict[str, float]:
+        """:meth:`probabilities` of a sentence's feature vector (:meth:`vector`)."""
+        return self.sentence_probabilities(x)[0]
+
+    def sentence_probabilities(self, x: dict[int, float]) -> tuple[dict[str, float], dict[str, float] | None]:
+        """Per label, and per polarity class (None without a polarity model), the probabilities
+        for a feature vector: both models' scores in one step (:class:`_Weights`)."""
+        if self._weights is None or self._weights.polarity is not self.polarity:  # built once, rebuilt if replaced
+            coef = {lab: self.coef[lab] for lab in self.labels}
+            intercept = {lab: self.intercept[lab] for lab in self.labels}
+            if self.polarity is not None:
+                for c in self.polarity.coef:
+                    coef[_POLARITY_ROW + c] = self.polarity.coef[c]
+                    intercept[_POLARITY_ROW + c] = self.polarity.intercept[c]
+            self._weights = _Weights(coef, intercept)
+            self._weights.polarity = self.polarity
+        scores = self._weights.scores(x)
+        n = len(self.labels)
+        probs = {
+            lab: 1 / (1 + math.exp(-max(-30.0, min(30.0, z)))) for lab, z in zip(self.labels, scores[:n], strict=True)
+        }
+        if self.polarity is None:
+            return probs, None
+        z = {c[len(_POLARITY_ROW) :]: v for c, v in zip(self._weights.classes[n:], scores[n:], strict=True)}
+        return probs, PolarityModel.softmax(z)
 
     def top_words(self, label: str, feats: Iterable[str], n: int = 3) -> list[str]:
         """The sentence's words that push most towards ``label`` (the evidence of a classifier-only signal)."""
@@ -292,10 +344,11 @@ def apply_classifier(doc: Doc, model: SignalClassifier, aspects_of: Callable[[Sp
         mine = by_sentence.get(si, [])
         mine_cues = cues_between(cues, sent.start_char, sent.end_char)
         feats = sentence_features(sent, mine, model.labels, text_type, mine_cues)
-        probs = model.probabilities(feats)
+        # the label and the polarity model share the vocabulary: one vector, one product
+        probs, polarity = model.sentence_probabilities(model.vector(feats))
         appreciation = [s for s in mine if s["label"] == "waardering"]
-        if model.decides_polarity() and (appreciation or text_type == "evaluatie"):
-            out.extend(_polarity(model, feats, sent, si, appreciation, aspects_of))
+        if polarity is not None and model.decides_polarity() and (appreciation or text_type == "evaluatie"):
+            out.extend(_polarity(model, polarity, feats, sent, si, appreciation, aspects_of))
             mine = [s for s in mine if s["label"] != "waardering"]
         for s in mine:
             if not model.decides(s["label"]):
@@ -338,6 +391,7 @@ def apply_classifier(doc: Doc, model: SignalClassifier, aspects_of: Callable[[Sp
 
 def _polarity(
     model: SignalClassifier,
+    probs: dict[str, float],
     feats: set[str],
     sent: Span,
     si: int,
@@ -348,9 +402,9 @@ def _polarity(
 
     Where the word lists found an appreciation, the model picks its polarity (the evidence stays
     the list's words). Where they found none, in an evaluation, the model adds one when a
-    polarity is likely enough, with the words that weighed most as evidence."""
+    polarity is likely enough, with the words that weighed most as evidence. ``probs``: the polarity
+    model's probabilities for the sentence."""
     assert model.polarity is not None
-    probs = model.polarity_probabilities(feats)
     polar = {c: p for c, p in probs.items() if c != "geen"}
     best = max(polar, key=polar.__getitem__)
     detector = CLASSIFIER_NAME + ".polarity"

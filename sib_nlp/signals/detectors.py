@@ -95,6 +95,7 @@ class TokenKeys(list):
             for w in k:
                 self.positions.setdefault(w, []).append(i)
         self.sorted_keys = sorted(self.positions)
+        self.words = frozenset(self.positions)
 
     def starts(self, word: str) -> list[int]:
         """Positions of the tokens matching ``word`` (``stem*`` matches every key starting with stem)."""
@@ -204,28 +205,41 @@ class PhraseSet:
                 self.wild.append((p[0][:-1], n))
             else:
                 self.by_first.setdefault(p[0], []).append(n)
-        # word -> the phrases that can start at it; words recur, so a sentence costs a lookup a word
-        self._candidates: dict[str, tuple[int, ...]] = {}
+        self._first_words = frozenset(self.by_first)
+        # per phrase its words without wildcards: a phrase is only tried where all of them occur
+        self._required = [frozenset(w for w in p if not w.endswith("*")) for p in self.phrases]
+        # word -> the wildcard phrases that can start at it; words recur, so this costs a lookup a word
+        self._wild_candidates: dict[str, tuple[int, ...]] = {}
 
     def candidates(self, word: str) -> tuple[int, ...]:
         """Numbers of the phrases whose first word matches ``word`` (as itself or as ``stem*``)."""
-        found = self._candidates.get(word)
+        return (*self.by_first.get(word, ()), *self._wild_of(word))
+
+    def _wild_of(self, word: str) -> tuple[int, ...]:
+        found = self._wild_candidates.get(word)
         if found is None:
-            found = (*self.by_first.get(word, ()), *(n for stem, n in self.wild if word.startswith(stem)))
-            if len(self._candidates) >= _CANDIDATE_CACHE_SIZE:
-                self._candidates.clear()
-            self._candidates[word] = found
+            found = tuple(n for stem, n in self.wild if word.startswith(stem))
+            if len(self._wild_candidates) >= _CANDIDATE_CACHE_SIZE:
+                self._wild_candidates.clear()
+            self._wild_candidates[word] = found
         return found
 
     def matches(self, keys: TokenKeys) -> list[tuple[int, int, int]]:
         todo: set[int] = set()
-        for word in keys.positions:
-            todo.update(self.candidates(word))
+        # most sentences hold few of the first words: one set intersection instead of a lookup a word
+        for word in self._first_words.intersection(keys.positions):
+            todo.update(self.by_first[word])
+        if self.wild:
+            for word in keys.positions:
+                todo.update(self._wild_of(word))
         out: list[tuple[int, int, int]] = []
         n_tokens = len(keys)
+        words = keys.words
         for n in sorted(todo):  # find_phrase, inlined: this loop is the detector's hot path
             phrase = self.phrases[n]
             size = len(phrase)
+            if size > 1 and not self._required[n] <= words:
+                continue
             for i in keys.starts(phrase[0]):
                 if size == 1 or (
                     i + size <= n_tokens and all(_word_matches(phrase[j], keys[i + j]) for j in range(1, size))
