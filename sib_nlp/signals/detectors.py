@@ -188,7 +188,8 @@ _CANDIDATE_CACHE_SIZE = 200_000  # words whose candidate phrases a PhraseSet rem
 
 
 class PhraseSet:
-    """Many phrases matched at once: only phrases whose first word occurs in the sentence are tried.
+    """Many phrases matched at once: only phrases whose first word occurs in the sentence, and
+    every other word without a wildcard too, are tried.
 
     ``matches`` gives (phrase number, start, end) in phrase order, then position order, the
     same order as trying every phrase with :func:`find_phrase` one after another.
@@ -211,11 +212,8 @@ class PhraseSet:
         # word -> the wildcard phrases that can start at it; words recur, so this costs a lookup a word
         self._wild_candidates: dict[str, tuple[int, ...]] = {}
 
-    def candidates(self, word: str) -> tuple[int, ...]:
-        """Numbers of the phrases whose first word matches ``word`` (as itself or as ``stem*``)."""
-        return (*self.by_first.get(word, ()), *self._wild_of(word))
-
     def _wild_of(self, word: str) -> tuple[int, ...]:
+        """Numbers of the phrases whose first word is a ``stem*`` that ``word`` starts with."""
         found = self._wild_candidates.get(word)
         if found is None:
             found = tuple(n for stem, n in self.wild if word.startswith(stem))
