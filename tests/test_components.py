@@ -3,7 +3,7 @@
 import spacy
 from spacy.tokens import Doc
 
-from sib_nlp.nlp.components import load_lexicon, plain_lemmas, set_line_sentence_starts
+from sib_nlp.nlp.components import load_lexicon, plain_lemmas, set_line_sentence_starts, set_run_on_sentence_starts
 
 
 def _doc(words, lemmas, pos, heads, deps, spaces=None):
@@ -114,3 +114,55 @@ def test_line_break_component_is_a_plain_function():
     nlp = spacy.blank("nl")
     doc = set_line_sentence_starts(nlp("een\ntwee"))
     assert doc[-1].is_sent_start
+
+
+def _tagged(text: str) -> Doc:
+    """A lower-case run-on with hand-set tags: word/POS or word/POS/VerbForm, as the tagger gives them
+    (it takes "werk" and "leer" after "ik" for nouns, as the project's pipeline does)."""
+    nlp = spacy.blank("nl")
+    words, pos, morphs = [], [], []
+    for item in text.split():
+        w, p, *form = item.split("/")
+        words.append(w)
+        pos.append(p)
+        morphs.append(f"VerbForm={form[0]}" if form else "")
+    return Doc(nlp.vocab, words=words, pos=pos, morphs=morphs)
+
+
+def _starts(doc: Doc) -> list[str]:
+    set_run_on_sentence_starts(doc)
+    return [t.text for t in doc if t.i and t.is_sent_start]
+
+
+def test_run_on_answers_are_split_at_a_new_main_clause():
+    doc = _tagged(
+        "ik/PRON doe/PRON mee/ADP omdat/SCONJ het/PRON verplicht/VERB/Part is/AUX/Fin ik/PRON werk/NOUN "
+        "bij/ADP de/DET helpdesk/NOUN misschien/ADV leer/NOUN ik/PRON er/ADV iets/PRON van/ADP "
+        "we/PRON hebben/AUX/Fin de/DET vragen/NOUN gezet/VERB/Part het/PRON viel/VERB/Fin me/PRON op/ADP"
+    )
+    # after the verb that ends "omdat ...", before an adverb + verb + subject, after a participle
+    assert _starts(doc) == ["ik", "misschien", "we", "het"]
+
+
+def test_run_on_rules_leave_clauses_whole():
+    cases = [
+        "vandaag/ADV ga/VERB/Fin ik/PRON naar/ADP de/DET gemeente/NOUN",  # inversion
+        "ik/PRON denk/VERB/Fin vaak/ADV dat/SCONJ ik/PRON het/PRON weet/VERB/Fin",  # after a subordinator
+        "we/PRON hebben/AUX/Fin met/ADP de/DET gemeente/NOUN gesproken/VERB/Part en/CCONJ we/PRON gaan/VERB/Fin",
+        "iedereen/PRON moest/AUX/Fin meedoen/VERB/Inf omdat/SCONJ iedereen/PRON in/ADP ons/PRON team/NOUN "
+        "het/PRON moet/AUX/Fin doen/VERB/Inf",  # "het moet": still inside the omdat-clause
+        "ik/PRON heb/AUX/Fin besproken/VERB/Part welke/DET regels/NOUN we/PRON zelf/ADV hebben/AUX/Fin",
+        "de/DET oefening/NOUN met/ADP de/DET kaart/NOUN gebruik/NOUN ik/PRON nu/ADV in/ADP elk/DET project/NOUN",
+        "als/SCONJ afdelingshoofd/NOUN heb/AUX/Fin ik/PRON zestien/NUM mensen/NOUN",  # "als" is no clause here
+    ]
+    for text in cases:
+        assert _starts(_tagged(text)) == [], text
+
+
+def test_run_on_rules_need_tags_and_keep_the_line_rules():
+    nlp = spacy.blank("nl")
+    untagged = set_run_on_sentence_starts(nlp("ik werk bij de dienst ik leer er veel van\nnieuwe regel"))
+    assert [t.text for t in untagged if t.i and t.is_sent_start] == ["nieuwe"]
+    punctuated = _tagged("ik/PRON werk/VERB/Fin hier/ADV ./PUNCT Ik/PRON leer/VERB/Fin veel/ADV")
+    set_run_on_sentence_starts(punctuated)
+    assert punctuated[4].is_sent_start is None  # after final punctuation the parser decides, as before

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from spacy.tokens import Doc
@@ -60,6 +61,107 @@ def set_line_sentence_starts(doc: Doc) -> Doc:
             last = doc[last.i - 1]
         if not (last.text in _FINAL or last.text.endswith((".", "!", "?"))):
             token.is_sent_start = False
+    return doc
+
+
+# Run-on sentences: chat-style answers often have neither capitals nor final punctuation ("ik werk bij
+# de helpdesk misschien leer ik er iets van"). A main clause then starts at a subject pronoun that
+# cannot be an object, or at an adverb before a verb and such a pronoun ("daarvoor heb ik").
+_SUBJECT_PRONOUNS = frozenset({"ik", "we", "wij", "jij", "hij", "zij"})
+_MAYBE_SUBJECTS = frozenset({"het", "er", "ze", "men"})
+_CLAUSE_ADVERBS = frozenset(
+    "misschien daarvoor daarna daarom daardoor daarbij daar hier toen nu eerst later uiteindelijk verder "
+    "soms eigenlijk gelukkig helaas vandaag gisteren morgen binnenkort inmiddels sindsdien voortaan".split()
+)
+# words after which a pronoun continues the clause: conjunctions, subordinators, relative and question
+# words ("en ik", "dat ik", "hoe ik" never start a main clause)
+_CONTINUES = frozenset(
+    "en of maar want dus dat die wat wie waar waarom wanneer welke welk hoe als dan zoals omdat doordat "
+    "terwijl toen sinds nadat voordat totdat tot zodat zodra hoewel ofschoon indien mits tenzij alsof "
+    "waardoor waarmee waarin waarop waarvan waarbij waarna behalve net ook zelf nu".split()
+)
+_SUBORDINATORS = frozenset(
+    "omdat doordat terwijl sinds nadat voordat totdat zodat zodra hoewel indien mits tenzij alsof als dat".split()
+)
+# the ones that are never a preposition or pronoun too ("als afdelingshoofd", "sinds maart", "dat boek")
+_CLEAR_SUBORDINATORS = _SUBORDINATORS - {"als", "dat", "sinds"}
+# what the word after the subject pronoun must be tagged to be its verb: the tagger often takes a
+# first-person form for a noun ("ik werk", "ik leer"); an adverb means inversion ("gebruik ik nu")
+_VERB_LIKE = frozenset({"VERB", "AUX", "NOUN"})
+# a question word shortly before: the pronoun is inside its clause ("welke regels we", "hoe sterk ik")
+_QUESTION_WORDS = frozenset("welke welk hoe hoeveel wat wie waar waarom wanneer of dat die".split())
+
+
+def _finite_like(token: Any) -> bool:
+    return token.pos_ in _VERB_LIKE and not set(token.morph.get("VerbForm", [])) & {"Inf", "Part"}
+
+
+def _after(open_clause: bool, token: Any, subordinators: frozenset[str], tagged: bool) -> bool:
+    """Is a subordinate clause open after ``token``: a subordinator (or, if ``tagged``, a word tagged
+    as one) opens it, a finite verb closes it (the verb of a Dutch subordinate clause comes last)."""
+    if token.lower_ in subordinators or (tagged and token.pos_ == "SCONJ"):
+        return True
+    if open_clause and token.pos_ in ("VERB", "AUX") and "Fin" in token.morph.get("VerbForm", []):
+        return False
+    return open_clause
+
+
+def _run_on_start(doc: Doc, i: int, since: int, in_subclause: bool, in_clear_subclause_before_prev: bool) -> bool:
+    """Does a new main clause start at ``doc[i]``, in a stretch without punctuation that began at
+    ``since``? ``in_subclause``: a subordinate clause is open before ``doc[i]``;
+    ``in_clear_subclause_before_prev``: one opened by a :data:`_CLEAR_SUBORDINATORS` word is open
+    before ``doc[i - 1]``."""
+    token = doc[i]
+    low = token.lower_
+    if i - since < 3 or not (low in _SUBJECT_PRONOUNS or low in _MAYBE_SUBJECTS or low in _CLAUSE_ADVERBS):
+        return False  # too short to hold a clause of its own, or no word a main clause starts with
+    prev = doc[i - 1]
+    if prev.lower_ in _CONTINUES or prev.lower_.startswith("waar") or prev.pos_ in ("CCONJ", "SCONJ"):
+        return False  # "en ik", "omdat ik", "waarvoor ik"
+    if prev.pos_ == "ADP" and low not in _SUBJECT_PRONOUNS:
+        return False  # "met het", "van ze"; but a preposition never governs "ik" or "we": "er iets van we ..."
+    if (
+        prev.pos_ in ("VERB", "AUX")
+        and not set(prev.morph.get("VerbForm", [])) & {"Inf", "Part"}
+        and not in_clear_subclause_before_prev
+    ):
+        # "ga ik": a finite verb before its subject is inversion, no new clause - unless it is the
+        # verb that ends a subordinate clause ("omdat het verplicht is ik werk bij ...")
+        return False
+    if any(t.lower_ in _QUESTION_WORDS for t in doc[max(since, i - 4) : i]):
+        return False
+    if in_subclause:
+        return False  # "omdat iedereen in ons team het moet doen": its verb has not come yet
+    nxt = doc[i + 1] if i + 1 < len(doc) else None
+    if nxt is None:
+        return False
+    if low in _SUBJECT_PRONOUNS:
+        return _finite_like(nxt)
+    if low in _MAYBE_SUBJECTS:  # also an object or article: only before a verb tagged finite
+        return nxt.pos_ in ("VERB", "AUX") and "Fin" in nxt.morph.get("VerbForm", [])
+    return i + 2 < len(doc) and _finite_like(nxt) and doc[i + 2].lower_ in _SUBJECT_PRONOUNS  # "daarvoor heb ik"
+
+
+def set_run_on_sentence_starts(doc: Doc) -> Doc:
+    """:func:`set_line_sentence_starts`, and inside a line a sentence start where a run-on stretch
+    (no punctuation at all) holds a new main clause (:func:`_run_on_start`). Needs the tagger's
+    parts of speech; without them only the line rules apply. One pass over the tokens."""
+    set_line_sentence_starts(doc)
+    if not doc.has_annotation("POS"):
+        return doc
+    since = 0
+    sub = clear = clear_before_prev = False  # subordinate clauses open in the stretch so far
+    for i, token in enumerate(doc):
+        if token.is_punct or token.is_space:
+            since, sub, clear, clear_before_prev = i + 1, False, False, False
+            continue
+        if i == 0 or token.is_sent_start or _run_on_start(doc, i, since, sub, clear_before_prev):
+            if i and not token.is_sent_start:
+                token.is_sent_start = True
+            since, sub, clear, clear_before_prev = i, False, False, False
+        clear_before_prev = clear
+        sub = _after(sub, token, _SUBORDINATORS, tagged=True)
+        clear = _after(clear, token, _CLEAR_SUBORDINATORS, tagged=False)
     return doc
 
 

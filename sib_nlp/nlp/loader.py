@@ -110,12 +110,16 @@ def add_project_components(nlp: Language, with_signals: bool = True, settings: S
     """Add line-break sentence starts, plain lemmas and (optionally) the signal detectors."""
     names = set(nlp.pipe_names)
     factories = {nlp.get_pipe_meta(n).factory for n in nlp.pipe_names}
-    if "sib_line_breaks_v1" not in factories:
+    if "sib_line_breaks_v1" in factories:  # saved with the project's pipeline: v2 also splits run-ons
+        name = next(n for n in nlp.pipe_names if nlp.get_pipe_meta(n).factory == "sib_line_breaks_v1")
+        nlp.replace_pipe(name, "sib_line_breaks_v2")
+    elif "sib_line_breaks_v2" not in factories:
+        # v2 splits run-on sentences by the tagger's parts of speech: after the tagger, before the parser
         before = next((p for p in ("parser", "senter", "sentencizer") if p in names), None)
         if before:
-            nlp.add_pipe("sib_line_breaks_v1", name="sib_line_breaks", before=before)
+            nlp.add_pipe("sib_line_breaks_v2", name="sib_line_breaks", before=before)
         else:
-            nlp.add_pipe("sib_line_breaks_v1", name="sib_line_breaks", first=True)
+            nlp.add_pipe("sib_line_breaks_v2", name="sib_line_breaks", first=True)
     if "sib_plain_lemmas_v1" not in factories:
         nlp.add_pipe("sib_plain_lemmas_v1", name="sib_plain_lemmas")
     if with_signals:

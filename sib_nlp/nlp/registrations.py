@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from spacy.language import Language
 
-from sib_nlp.nlp.components import load_lexicon, plain_lemmas, set_line_sentence_starts
+from sib_nlp.nlp.components import load_lexicon, plain_lemmas, set_line_sentence_starts, set_run_on_sentence_starts
 
 
 def _register() -> None:
@@ -21,6 +21,13 @@ def _register() -> None:
             "sib_line_breaks_v1",
             assigns=["token.is_sent_start"],
             func=set_line_sentence_starts,
+        )
+    if "sib_line_breaks_v2" not in Language.factories:
+        Language.component(
+            "sib_line_breaks_v2",
+            assigns=["token.is_sent_start"],
+            requires=["token.pos"],
+            func=set_run_on_sentence_starts,
         )
     if "sib_plain_lemmas_v1" not in Language.factories:
 
